@@ -1,0 +1,81 @@
+"""The `bulletin` command: argument parsing only; each subcommand lives in the module that owns it.
+
+Exit codes: 0 success, 1 a failure that is not the source's fault (or differences found by
+`diff`, failed issues in `batch`), 2 invalid input (every problem printed as file:line:col).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from layout import __version__
+
+# subcommand -> "module:function"; the function takes the parsed args and returns an exit code.
+COMMANDS: dict[str, str] = {
+    "render": "layout.render:run_render",
+    "check": "layout.loader:run_check",
+    "fonts": "layout.fonts:run_fonts",
+    "snapshot": "layout.snapshot:run_snapshot",
+    "diff": "layout.pdfdiff:run_diff",
+    "batch": "layout.batch:run_batch",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bulletin", description="Typeset Chinese bulletins from YAML into PDF.")
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    render = sub.add_parser("render", help="render issues to PDF (default: issues/2018-0602.yaml)")
+    render.add_argument("sources", nargs="*", metavar="ISSUE.yaml")
+    render.add_argument("-o", "--output", metavar="PATH", help="output PDF (one issue) or folder (several)")
+    render.add_argument("--publication", metavar="PATH", help="publication file (default: nearest bulletin.yaml)")
+    render.add_argument("--theme", metavar="NAME|PATH", help="theme name or theme YAML file")
+
+    check = sub.add_parser("check", help="validate issue sources without rendering")
+    check.add_argument("sources", nargs="+", metavar="ISSUE.yaml")
+    check.add_argument("--publication", metavar="PATH")
+    check.add_argument("--theme", metavar="NAME|PATH")
+
+    fonts = sub.add_parser("fonts", help="list the faces in use and, for an issue, fallback and missing characters")
+    fonts.add_argument("source", nargs="?", metavar="ISSUE.yaml")
+    fonts.add_argument("--publication", metavar="PATH")
+    fonts.add_argument("--theme", metavar="NAME|PATH")
+
+    snapshot = sub.add_parser("snapshot", help="print a stable, diff-friendly description of a PDF")
+    snapshot.add_argument("pdf", metavar="PDF")
+    snapshot.add_argument("--format", choices=["text", "json"], default="text")
+
+    diff = sub.add_parser("diff", help="compare two PDFs page by page (exit 1 when they differ)")
+    diff.add_argument("old", metavar="OLD.pdf")
+    diff.add_argument("new", metavar="NEW.pdf")
+    diff.add_argument("--images", metavar="DIR", help="write expected/actual/difference PNGs of changed pages")
+
+    batch = sub.add_parser("batch", help="render every issue under folders or globs, in parallel and incrementally")
+    batch.add_argument("paths", nargs="+", metavar="PATH")
+    batch.add_argument("-o", "--output", default="out", metavar="DIR")
+    batch.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
+    batch.add_argument("--force", action="store_true", help="render every issue even if unchanged")
+    batch.add_argument("--volume", metavar="FILE.pdf", help="also merge the issues into one archive volume")
+    batch.add_argument("--publication", metavar="PATH")
+    batch.add_argument("--theme", metavar="NAME|PATH")
+    batch.add_argument("--executor", choices=["local", "dask"], default="local")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --executor dask)")
+    return parser
+
+
+def resolve_command(name: str) -> Callable[[argparse.Namespace], int]:
+    module, _, function = COMMANDS[name].partition(":")
+    return getattr(import_module(module), function)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return resolve_command(args.command)(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)  # noqa: T201
+        return 130
