@@ -1,0 +1,87 @@
+"""The multi-pass build: lay the issue out until the contents' page numbers stop changing, then write the PDF."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
+
+from layout import __version__
+from layout.errors import Diagnostic, SourceError
+from layout.flowables import ComposeCache, PageRecord
+from layout.model import Issue
+from layout.story import StoryContext, build_story
+from layout.templates import Furniture, make_templates
+from layout.theme import Theme
+
+log = logging.getLogger("layout.progress")
+log.addHandler(logging.NullHandler())
+
+MAX_PASSES = 5  # page numbers of a contents converge in two passes; more means something oscillates
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pdf: bytes
+    pages: int
+    passes: int
+    record: PageRecord
+
+
+class _LayoutOnlyCanvas(Canvas):
+    """A canvas that lays out and records pages but skips writing the file (the trial passes)."""
+
+    def save(self) -> None:
+        pass
+
+
+def build_pdf(issue: Issue, theme: Theme) -> BuildResult:
+    """Lay out `issue` with `theme` until the page record is stable (at most MAX_PASSES), and return the PDF."""
+    cache = ComposeCache()
+    previous = PageRecord()
+    for passes in range(1, MAX_PASSES + 1):
+        log.info("Step 4 - Layout pass %d", passes)
+        record, _, pages = _build_once(issue, theme, cache, previous, canvasmaker=_LayoutOnlyCanvas)
+        if record.pages == previous.pages:
+            break
+        previous = record
+    else:
+        log.warning("contents page numbers still changed after %d passes", MAX_PASSES)
+    log.info("Step 5 - Writing PDF")
+    record, pdf, pages = _build_once(issue, theme, cache, previous, canvasmaker=Canvas)
+    return BuildResult(pdf=pdf, pages=pages, passes=passes + 1, record=record)
+
+
+def _build_once(
+    issue: Issue, theme: Theme, cache: ComposeCache, previous: PageRecord, *, canvasmaker: type[Canvas]
+) -> tuple[PageRecord, bytes, int]:
+    record = PageRecord()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(theme.page.width, theme.page.height),
+        pageTemplates=make_templates(theme, Furniture(issue, theme, record, cache)),
+        title=document_title(issue),
+        author=issue.publication.publisher,
+        subject=f"{issue.publication.publisher} {issue.publication.masthead} {issue.info.year}年第{issue.info.number}期",
+        creator=f"bulletin {__version__}",
+        producer=f"bulletin {__version__} (ReportLab)",
+        lang="zh-CN",
+        invariant=1,  # repeatable bytes: fixed dates and document ID
+        displayDocTitle=1,
+        allowSplitting=1,
+    )
+    story = build_story(issue, StoryContext(theme, cache, record, previous))
+    try:
+        doc.build(story, canvasmaker=canvasmaker)
+    except LayoutError as exc:
+        raise SourceError([Diagnostic(None, f"layout failed: {exc}")]) from exc
+    return record, buffer.getvalue(), doc.page
+
+
+def document_title(issue: Issue) -> str:
+    """The PDF title, e.g. "快讯 (2018) 0602 期"."""
+    return f"{issue.publication.masthead} {issue.info.line}"

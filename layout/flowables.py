@@ -1,0 +1,326 @@
+"""The bulletin's flowables: composed Chinese text, keep-with-next groups, anchors, rules, signatures, TOC lines.
+
+All follow ReportLab's protocol strictly: `wrap` measures (and may cache composed lines), `split` returns
+[] or [head, tail], `draw` works in local coordinates. None mutates a shared style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from reportlab.platypus.flowables import Flowable
+
+from layout.errors import SourcePos
+from layout.text.compose import Alignment, Line, Span
+from layout.theme import CMYK, TextStyle, Theme
+from layout.typeset import compose_text, draw_line, draw_lines, link_rect, measure, options_for, spans_for
+
+FUZZ = 1e-6  # pt; never compare layout floats for equality
+MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
+
+
+class ComposeCache:
+    """Composed lines keyed by (spans, options): the multi-pass build composes every paragraph once."""
+
+    def __init__(self) -> None:
+        self._lines: dict[tuple[object, ...], list[Line]] = {}
+
+    def lines(self, spans: tuple[Span, ...], options_key: tuple[object, ...], make: Callable[[], list[Line]]) -> list[Line]:
+        key = (spans, options_key)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = make()
+        return found
+
+
+class TextBlock(Flowable):
+    """Running text set by the line composer: paragraphs, headings, list items, table cells, titles."""
+
+    def __init__(
+        self,
+        spans: Sequence[Span],
+        style: TextStyle,
+        theme: Theme,
+        cache: ComposeCache,
+        *,
+        source: SourcePos | None = None,
+        keep_together: bool = False,
+        keep_with_next: bool = False,
+        space_before: float | None = None,
+        **option_overrides: object,
+    ) -> None:
+        super().__init__()
+        self.spans = tuple(spans)
+        self.style = style
+        self.theme = theme
+        self.cache = cache
+        self.source = source
+        self.keep_together = keep_together
+        self.keep_with_next = keep_with_next
+        self.option_overrides = option_overrides
+        self.spaceBefore = style.space_before if space_before is None else space_before
+        self.spaceAfter = style.space_after
+        self._lines: list[Line] | None = None
+        self._width = 0.0
+
+    def compose(self, width: float) -> list[Line]:
+        """The lines at this measure (cached across passes; the composer is pure)."""
+        if self._lines is not None and abs(width - self._width) < FUZZ:
+            return self._lines
+        measure_width = width - self.style.right_inset * self.style.size
+        options = options_for(self.style, self.theme, measure_width, **self.option_overrides)
+        key = (options, self.style.size)
+        self._lines = self.cache.lines(self.spans, key, lambda: compose_text(self.spans, options))
+        self._width = width
+        return self._lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+        self.width = availWidth
+        self.height = len(self.compose(availWidth)) * self.style.leading
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        lines = self.compose(availWidth)
+        fit = int((availHeight + FUZZ) / self.style.leading)
+        if self.keep_together or fit >= len(lines):
+            return []
+        # Leave at least two lines on each side of the break, so neither page holds a lone line.
+        fit = min(fit, len(lines) - MIN_LINES_AT_BREAK)
+        if fit < MIN_LINES_AT_BREAK:
+            return []
+        head, tail = self._part(lines[:fit], availWidth), self._part(lines[fit:], availWidth)
+        head.spaceAfter = 0
+        tail.spaceBefore = 0
+        return [head, tail]
+
+    def _part(self, lines: list[Line], width: float) -> TextBlock:
+        part = TextBlock(self.spans, self.style, self.theme, self.cache, source=self.source, **self.option_overrides)
+        part._lines, part._width = lines, width
+        return part
+
+    def draw(self) -> None:
+        x = 0.0
+        if self.style.letter_spacing and self.style.align is Alignment.CENTER:
+            # Tracking follows every glyph, the last one too; shift half of it back so the ink is centred.
+            x = self.style.letter_spacing * self.style.size / 2
+        draw_lines(self.canv, self.compose(self.width), x, self.height, self.style)
+
+
+def text_block(text: object, style: TextStyle, theme: Theme, cache: ComposeCache, **kwargs: object) -> TextBlock:
+    """A TextBlock for a model Text (or runs) in a style."""
+    link = kwargs.pop("link", None)
+    return TextBlock(spans_for(text, style, theme, link=link), style, theme, cache, **kwargs)  # type: ignore[arg-type]
+
+
+class Stack(Flowable):
+    """Heads that must not stand at a page foot without what follows (titles, headings, anchors).
+
+    The group moves to the next page unless the follower can split so that its first lines come along.
+    On an empty page (the group is taller than a frame) it gives up keeping and lets the parts flow.
+    """
+
+    def __init__(self, heads: Sequence[Flowable], follower: Flowable | None, frame_height: float) -> None:
+        super().__init__()
+        self.heads = list(heads)
+        self.follower = follower
+        self.frame_height = frame_height
+        self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads else 0
+        last = follower if follower is not None else self.heads[-1]
+        self.spaceAfter = last.getSpaceAfter()
+        self._placed: list[tuple[Flowable, float]] = []
+
+    @property
+    def parts(self) -> list[Flowable]:
+        return [*self.heads, *([self.follower] if self.follower is not None else [])]
+
+    def _layout(self, width: float, parts: Sequence[Flowable]) -> float:
+        """Wrap the parts and record each one's offset from the top; returns the total height."""
+        y = 0.0
+        self._placed = []
+        for i, part in enumerate(parts):
+            if i:
+                y += max(parts[i - 1].getSpaceAfter(), part.getSpaceBefore())
+            _, h = part.wrapOn(self.canv, width, 1e6)
+            self._placed.append((part, y))
+            y += h
+        return y
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = self._layout(availWidth, self.parts)
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        heads_height = self._layout(availWidth, self.heads)
+        if availHeight >= self.frame_height - FUZZ:
+            return self.parts  # nothing can be kept on a fresh page: let the parts flow
+        if self.follower is None:
+            return []
+        gap = max(self.heads[-1].getSpaceAfter(), self.follower.getSpaceBefore()) if self.heads else 0
+        pieces = self.follower.splitOn(self.canv, availWidth, availHeight - heads_height - gap)
+        if len(pieces) < 2:
+            return []
+        return [Stack(self.heads, pieces[0], self.frame_height), *pieces[1:]]
+
+    def draw(self) -> None:
+        self._layout(self.width, self.parts)
+        for part, offset in self._placed:
+            part.drawOn(self.canv, 0, self.height - offset - part.height)
+
+
+def fold_keeps(flowables: Sequence[Flowable], frame_height: float) -> list[Flowable]:
+    """Group every run of keep-with-next flowables with the flowable that follows it."""
+    out: list[Flowable] = []
+    heads: list[Flowable] = []
+    for f in flowables:
+        if getattr(f, "keep_with_next", False):
+            heads.append(f)
+            continue
+        out.append(Stack(heads, f, frame_height) if heads else f)
+        heads = []
+    if heads:
+        out.append(Stack(heads, None, frame_height))
+    return out
+
+
+@dataclass
+class PageRecord:
+    """Where sections and articles were placed in one build pass (the multi-pass fixed point)."""
+
+    pages: dict[str, int] = field(default_factory=dict)  # anchor key -> page number
+    sections: list[tuple[int, str]] = field(default_factory=list)  # (page, section title) in order
+
+    def section_for_page(self, page: int) -> str | None:
+        """The first section starting on `page`, else the last one started before it."""
+        starting = [title for p, title in self.sections if p == page]
+        if starting:
+            return starting[0]
+        before = [title for p, title in self.sections if p < page]
+        return before[-1] if before else None
+
+
+class Anchor(Flowable):
+    """Zero-size mark: records its page, sets a PDF destination and an outline entry."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, record: PageRecord, key: str, title: str, level: int, *, section: bool = False) -> None:
+        super().__init__()
+        self.record, self.key, self.title, self.level, self.section = record, key, title, level, section
+        self.keep_with_next = True
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        page = self.canv.getPageNumber()
+        self.record.pages[self.key] = page
+        if self.section:
+            self.record.sections.append((page, self.title))
+        _, top = self.canv.absolutePosition(0, 0)
+        self.canv.bookmarkPage(self.key, fit="XYZ", left=0, top=top + 24, zoom=0)
+        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+class Rule(Flowable):
+    """A horizontal rule across the measure."""
+
+    def __init__(self, weight: float, color: CMYK, *, space_before: float = 0, space_after: float = 0, gap: float = 0) -> None:
+        super().__init__()
+        self.weight, self.color, self.gap = weight, color, gap
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = self.weight + self.gap
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColorCMYK(*self.color)
+        self.canv.setLineWidth(self.weight)
+        self.canv.line(0, self.height - self.weight / 2, self.width, self.height - self.weight / 2)
+
+
+class SignatureBlock(Flowable):
+    """Signature lines as a block at the right (GB/T 9704): each line centred on the block, never split."""
+
+    def __init__(self, lines: Sequence[Sequence[Span]], style: TextStyle, theme: Theme, cache: ComposeCache) -> None:
+        super().__init__()
+        self.blocks = [TextBlock(spans, style, theme, cache, align=Alignment.LEFT, min_last_line_han=0) for spans in lines]
+        self.style = style
+        self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self._lines = [line for block in self.blocks for line in block.compose(availWidth)]
+        self.height = len(self._lines) * self.style.leading
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+    def draw(self) -> None:
+        block_width = max(line.natural for line in self._lines)
+        right = self.width - self.style.right_inset * self.style.size
+        y = self.height - (self.style.leading - self.style.size) / 2 - self.style.size * 0.88
+        for line in self._lines:
+            x = right - block_width + (block_width - line.natural) / 2 - line.left
+            draw_line(self.canv, line, x, y)
+            y -= self.style.leading
+
+
+class TocEntry(TextBlock):
+    """A contents line: wrapped title with a hanging indent, dotted leader and right-aligned page number."""
+
+    def __init__(self, spans: Sequence[Span], style: TextStyle, theme: Theme, cache: ComposeCache, *,
+                 key: str, page: int | None, number_spans: Callable[[str], list[Span]]) -> None:  # fmt: skip
+        reserve = (theme.toc.number_width + 1) * style.size
+        super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=reserve, min_last_line_han=0)
+        self.key = key
+        self.page = page
+        self.number_spans = number_spans
+
+    def draw(self) -> None:
+        super().draw()
+        lines = self.compose(self.width)
+        style = self.style
+        baseline = self.height - (len(lines) - 1) * style.leading - (style.leading - style.size) / 2 - style.size * 0.88
+        number = self.number_spans(str(self.page) if self.page else "")
+        number_width = sum(measure(s.style, ch) for s in number for ch in s.text)  # type: ignore[arg-type]
+        # The leader stops at a fixed column (the reserved number width), so all entries' dots line up.
+        self._draw_leader(lines[-1].end + style.size * 0.5, self.width - self.theme.toc.number_width * style.size, baseline)
+        if number:
+            from layout.text.compose import Glyph  # local: only TOC lines draw free-standing glyphs
+
+            x = self.width - number_width
+            glyphs = []
+            for span in number:
+                for ch in span.text:
+                    glyphs.append(Glyph(ch, span.style, x, measure(span.style, ch)))  # type: ignore[arg-type]
+                    x += measure(span.style, ch)  # type: ignore[arg-type]
+            draw_line(self.canv, Line(tuple(glyphs), 0, 0, 0, 0, True, 0, 0), 0, baseline)
+        link_rect(self.canv, f"#{self.key}", (0, 0, self.width, self.height))
+
+    def _draw_leader(self, start: float, stop: float, baseline: float) -> None:
+        style = self.style
+        step = self.theme.toc.leader_gap * style.size
+        face = self.theme.chain(style.font)[0]
+        dot = self.theme.toc.leader
+        dot_width = face.advance(dot) * style.size
+        # Dots sit on a grid anchored at the right edge, so the leaders of all entries line up.
+        x = stop - dot_width
+        xs = []
+        while x >= start:
+            xs.append(x)
+            x -= step
+        if not xs:
+            return
+        text = self.canv.beginText()
+        text.setFont(face.name, style.size)
+        text.setFillColorCMYK(*self.theme.colors[style.color])
+        for x in reversed(xs):
+            text.setTextOrigin(x, baseline)
+            text.textOut(dot)
+        self.canv.drawText(text)

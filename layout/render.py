@@ -1,0 +1,101 @@
+"""`bulletin render`: source → model → theme → flowables → pages → PDF, written atomically."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from layout.build import build_pdf
+from layout.errors import SourceError
+from layout.fonts import coverage_diagnostics
+from layout.loader import load_issue
+from layout.model import Issue
+from layout.theme import Theme, load_theme
+
+DEFAULT_SOURCE = Path("issues/2018-0602.yaml")
+DEFAULT_OUTPUT_DIR = Path("out")
+TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # every role running text is printed in
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    path: Path
+    pages: int
+    passes: int
+    seconds: float
+    bytes: int
+
+
+def resolve_theme(issue: Issue, theme: str | Path | None = None) -> Theme:
+    """The theme named on the command line, else the publication's."""
+    return load_theme(theme if theme is not None else issue.publication.theme)
+
+
+def validate_glyphs(issue: Issue, theme: Theme) -> None:
+    """Every character must be printable by each role's font chain: never a .notdef box."""
+    problems = []
+    for role in TEXT_ROLES_CHECKED:
+        if role in theme.roles:
+            problems.extend(coverage_diagnostics(issue.texts(), theme.chain(role)))
+    if problems:
+        raise SourceError(problems)
+
+
+def render_issue(
+    source: Path, output: Path | None = None, *, publication: Path | None = None, theme: str | Path | None = None
+) -> RenderResult:
+    """Render one issue to `output` (default out/<stem>.pdf). Raises SourceError for invalid input; writes nothing then."""
+    started = time.perf_counter()
+    issue = load_issue(Path(source), publication=publication)  # source → model
+    resolved = resolve_theme(issue, theme)  # → theme
+    validate_glyphs(issue, resolved)
+    result = build_pdf(issue, resolved)  # → flowables → pages → PDF
+    path = output or DEFAULT_OUTPUT_DIR / f"{issue.stem}.pdf"
+    write_atomically(path, result.pdf)
+    return RenderResult(path, result.pages, result.passes, time.perf_counter() - started, len(result.pdf))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a PDF, and a failure keeps the old one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_render(args: argparse.Namespace) -> int:
+    sources = [Path(s) for s in args.sources] or [DEFAULT_SOURCE]
+    output = Path(args.output) if args.output else None
+    if output and len(sources) > 1 and output.suffix.lower() == ".pdf":
+        print("bulletin render: -o must be a folder when rendering several issues", file=sys.stderr)  # noqa: T201
+        return 2
+    status = 0
+    for source in sources:
+        target = output
+        if output and (len(sources) > 1 or output.is_dir() or not output.suffix):
+            target = output / f"{source.stem}.pdf"
+        publication = Path(args.publication) if args.publication else None
+        try:
+            result = render_issue(source, target, publication=publication, theme=args.theme)
+        except SourceError as exc:
+            print(exc.report(), file=sys.stderr)  # noqa: T201
+            status = 2
+            continue
+        except OSError as exc:
+            print(f"{source}: {exc}", file=sys.stderr)  # noqa: T201
+            status = max(status, 1)
+            continue
+        print(f"{result.path}  {result.pages} pages  {result.seconds:.2f} s")  # noqa: T201
+    return status

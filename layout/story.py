@@ -1,0 +1,272 @@
+"""Model → flowables: the masthead page, the table of contents, the articles block by block, the closing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PIL import Image as PILImage
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import PageBreak, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from layout import model
+from layout.flowables import (
+    Anchor,
+    ComposeCache,
+    PageRecord,
+    Rule,
+    SignatureBlock,
+    TextBlock,
+    TocEntry,
+    fold_keeps,
+    text_block,
+)
+from layout.model import Align, Issue, Run, Text
+from layout.text.compose import Alignment
+from layout.theme import TextStyle, Theme
+from layout.typeset import measure, spans_for
+
+# Numbering an editor typed at the start of a list item ("1、", "(1) ", "（一）", "-", "①"): the hanging indent
+# aligns wrapped lines with the text after it.
+LIST_NUMBER = re.compile(r"^(?:\d+[、.．]|[(（][\d一二三四五六七八九十]+[)）]|[-–•·]|[①-⑳])\s*")
+ATTACHMENTS_LABEL = "附件："
+LINKS_LABEL = "相关链接："
+CONTENTS_TITLE = "目录"
+IMAGE_DEFAULT_DPI = 96  # a PNG/JPEG without resolution metadata is taken to be a 96 dpi screen image
+
+
+@dataclass
+class StoryContext:
+    """What every block builder needs: the theme, the composition cache, and the previous pass's pages."""
+
+    theme: Theme
+    cache: ComposeCache
+    record: PageRecord  # this pass's record, filled as anchors are drawn
+    previous: PageRecord  # the previous pass's record: page numbers for the contents
+
+    def text(self, text: Text | tuple[Run, ...], style_name: str, **kwargs: object) -> TextBlock:
+        return text_block(text, self.theme.style(style_name), self.theme, self.cache, **kwargs)
+
+    def width_of(self, text: str, style: TextStyle) -> float:
+        return sum(measure(s.style, ch) for s in spans_for(Text.of(text), style, self.theme) for ch in s.text)  # type: ignore[arg-type]
+
+
+def build_story(issue: Issue, ctx: StoryContext) -> list[Flowable]:
+    """The whole issue as flowables, in page order; keep-with-next runs are folded into groups."""
+    flow: list[Flowable] = [*build_masthead(issue, ctx), *build_contents(issue, ctx), PageBreak()]
+    for s, section in enumerate(issue.sections):
+        for a, article in enumerate(section.articles):
+            if a == 0:
+                flow.append(Anchor(ctx.record, section_key(s), section.title.plain, 0, section=True))
+                flow.append(ctx.text(section_label(section), "section", keep_with_next=True, source=section.pos))
+            flow.extend(build_article(article, article_key(s, a), ctx))
+    flow.extend(build_closing(issue, ctx))
+    return fold_keeps(flow, ctx.theme.page.text_height)
+
+
+def section_key(s: int) -> str:
+    return f"s{s + 1}"
+
+
+def article_key(s: int, a: int) -> str:
+    return f"s{s + 1}a{a + 1}"
+
+
+def section_label(section: model.Section) -> Text:
+    """A section as printed: "[政策文件]"."""
+    return Text((Run("["), *section.title.runs, Run("]")), section.title.pos)
+
+
+def build_masthead(issue: Issue, ctx: StoryContext) -> list[Flowable]:
+    pub = issue.publication
+    theme = ctx.theme
+    return [
+        ctx.text(Text.of(pub.publisher), "masthead_publisher", min_last_line_han=0),
+        ctx.text(Text.of(pub.masthead), "masthead_title", min_last_line_han=0),
+        ctx.text(Text.of(issue.info.line), "masthead_issue", min_last_line_han=0),
+        Rule(theme.rules["masthead"], theme.colors["masthead"], space_before=4, gap=2),
+        Rule(theme.rules["masthead_thin"], theme.colors["masthead"], space_after=6),
+    ]
+
+
+def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
+    """目 录: one entry per section and per article, numbers from the previous pass, each a link."""
+    theme = ctx.theme
+    flow: list[Flowable] = [
+        Anchor(ctx.record, "contents", CONTENTS_TITLE, 0),
+        ctx.text(Text.of(CONTENTS_TITLE), "toc_title", min_last_line_han=0),
+    ]
+
+    def numbers(style_name: str) -> Callable[[str], list]:
+        return lambda digits: spans_for(Text.of(digits), theme.style(style_name), theme)
+
+    for s, section in enumerate(issue.sections):
+        style = theme.style("toc_section")
+        key = section_key(s)
+        flow.append(TocEntry(spans_for(section_label(section), style, theme), style, theme, ctx.cache,
+                             key=key, page=ctx.previous.pages.get(key), number_spans=numbers("toc_section")))  # fmt: skip
+        style = theme.style("toc_article")
+        for a, article in enumerate(section.articles):
+            key = article_key(s, a)
+            flow.append(TocEntry(spans_for(article.contents_title, style, theme), style, theme, ctx.cache,
+                                 key=key, page=ctx.previous.pages.get(key), number_spans=numbers("toc_article")))  # fmt: skip
+    return flow
+
+
+def build_article(article: model.Article, key: str, ctx: StoryContext) -> list[Flowable]:
+    """Title (centred, heading face), document number, then the blocks; the heads keep with the text."""
+    flow: list[Flowable] = [
+        Anchor(ctx.record, key, article.title.plain, 1),
+        ctx.text(article.title, "article_title", keep_with_next=True, source=article.pos, min_last_line_han=0),
+    ]
+    if article.doc_number:
+        flow.append(ctx.text(article.doc_number, "doc_number", keep_with_next=True, min_last_line_han=0))
+    for block in article.blocks:
+        flow.extend(BLOCK_BUILDERS[type(block)](block, ctx))
+    return flow
+
+
+def build_paragraph(block: model.Paragraph, ctx: StoryContext) -> list[Flowable]:
+    return [ctx.text(block.text, "body", source=block.pos)]
+
+
+def build_plain(block: model.Plain, ctx: StoryContext) -> list[Flowable]:
+    return [ctx.text(block.text, "plain", source=block.pos)]
+
+
+def build_heading(block: model.Heading, ctx: StoryContext) -> list[Flowable]:
+    return [ctx.text(block.text, f"heading{block.level}", keep_with_next=True, source=block.pos, min_last_line_han=0)]
+
+
+def build_subtitle(block: model.Subtitle, ctx: StoryContext) -> list[Flowable]:
+    return [ctx.text(block.text, "subtitle", keep_with_next=True, source=block.pos, min_last_line_han=0)]
+
+
+def build_list(block: model.ListBlock, ctx: StoryContext) -> list[Flowable]:
+    style = ctx.theme.style("list_item")
+    flow: list[Flowable] = []
+    for item in block.items:
+        number = LIST_NUMBER.match(item.plain)
+        hang = ctx.width_of(number.group(0), style) if number else 0.0
+        first = style.first_indent * style.size
+        flow.append(ctx.text(item, "list_item", source=block.pos, first_indent=first, indent=first + hang))
+    return flow
+
+
+def build_signature(block: model.Signature, ctx: StoryContext) -> list[Flowable]:
+    style = ctx.theme.style("signature")
+    return [SignatureBlock([spans_for(line, style, ctx.theme) for line in block.lines], style, ctx.theme, ctx.cache)]
+
+
+def build_attachments(block: model.Attachments, ctx: StoryContext) -> list[Flowable]:
+    """"附件：" then the names; two or more are numbered "1．" and aligned under each other (GB/T 9704)."""
+    style = ctx.theme.style("attachments")
+    first = style.first_indent * style.size
+    label = ctx.width_of(ATTACHMENTS_LABEL, style)
+    if len(block.items) == 1:
+        runs = (Run(ATTACHMENTS_LABEL), *block.items[0].runs)
+        return [ctx.text(runs, "attachments", source=block.pos, first_indent=first, indent=first + label)]
+    flow: list[Flowable] = []
+    numbers = [f"{i}．" for i in range(1, len(block.items) + 1)]
+    number_width = max(ctx.width_of(n, style) for n in numbers)
+    for i, (number, item) in enumerate(zip(numbers, block.items, strict=True)):
+        runs = ((Run(ATTACHMENTS_LABEL),) if i == 0 else ()) + (Run(number), *item.runs)
+        flow.append(
+            ctx.text(runs, "attachments", source=block.pos, space_before=None if i == 0 else 0,
+                     first_indent=first if i == 0 else first + label, indent=first + label + number_width)
+        )  # fmt: skip
+    return flow
+
+
+def build_links(block: model.Links, ctx: StoryContext) -> list[Flowable]:
+    flow: list[Flowable] = [ctx.text(Text.of(LINKS_LABEL), "links", keep_with_next=True, min_last_line_han=0)]
+    for url in block.urls:
+        flow.append(ctx.text(url, "links", source=block.pos, space_before=0, align=Alignment.LEFT, min_last_line_han=0))
+    return flow
+
+
+def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
+    """A ruled table whose cells wrap Chinese text; it splits across pages repeating the header row."""
+    theme = ctx.theme
+    columns = len(block.header)
+    weights = block.widths or (1.0,) * columns
+    total = sum(weights)
+    widths = [theme.page.text_width * w / total for w in weights]
+    aligns = [ALIGNMENTS[a] for a in block.align] if block.align else [Alignment.LEFT] * columns
+
+    def cell(text: Text, style_name: str, align: Alignment) -> TextBlock:
+        return ctx.text(text, style_name, align=align, min_last_line_han=0, space_before=0)
+
+    rows = [[cell(t, "table_head", Alignment.CENTER) for t in block.header]]
+    rows += [[cell(t, "table_cell", aligns[i]) for i, t in enumerate(row)] for row in block.rows]
+    pad = theme.table.padding
+    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
+    table.setStyle(
+        TableStyle([
+            ("GRID", (0, 0), (-1, -1), theme.rules["table"], theme.colors["rule"]),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ])
+    )  # fmt: skip
+    table.spaceBefore, table.spaceAfter = theme.table.space_before, theme.table.space_after
+    flow: list[Flowable] = []
+    if block.caption:
+        flow.append(ctx.text(block.caption, "caption", keep_with_next=True, min_last_line_han=0))
+    flow.append(table)
+    return flow
+
+
+ALIGNMENTS = {Align.LEFT: Alignment.LEFT, Align.CENTER: Alignment.CENTER, Align.RIGHT: Alignment.RIGHT}
+
+
+def build_image(block: model.Image, ctx: StoryContext) -> list[Flowable]:
+    """A PNG/JPEG at `width` (default: natural size at its dpi), never wider than the text block."""
+    with PILImage.open(block.path) as img:
+        px_w, px_h = img.size
+        dpi = img.info.get("dpi", (IMAGE_DEFAULT_DPI, IMAGE_DEFAULT_DPI))[0] or IMAGE_DEFAULT_DPI
+    natural = px_w * 72.0 / float(dpi)
+    width = min(block.width_pt or natural, ctx.theme.page.text_width)
+    image = RLImage(str(block.path), width=width, height=width * px_h / px_w)
+    image.hAlign = "CENTER"
+    image.spaceBefore = image.spaceAfter = 6
+    if not block.caption:
+        return [image]
+    image.keep_with_next = True
+    return [image, ctx.text(block.caption, "caption", min_last_line_han=0)]
+
+
+def build_page_break(block: model.PageBreak, ctx: StoryContext) -> list[Flowable]:
+    return [PageBreak()]
+
+
+def build_closing(issue: Issue, ctx: StoryContext) -> list[Flowable]:
+    """The publication's closing lines after the last article, under a rule, kept together."""
+    if not issue.publication.closing:
+        return []
+    theme = ctx.theme
+    flow: list[Flowable] = [Rule(theme.rules["closing"], theme.colors["rule"], space_before=18, space_after=8)]
+    flow[0].keep_with_next = True  # type: ignore[attr-defined]
+    for i, line in enumerate(issue.publication.closing):
+        last = i == len(issue.publication.closing) - 1
+        flow.append(ctx.text(line, "closing", keep_with_next=not last, min_last_line_han=0))
+    return flow
+
+
+BLOCK_BUILDERS: dict[type, Callable[..., list[Flowable]]] = {
+    model.Paragraph: build_paragraph,
+    model.Plain: build_plain,
+    model.Heading: build_heading,
+    model.Subtitle: build_subtitle,
+    model.ListBlock: build_list,
+    model.Table: build_table,
+    model.Signature: build_signature,
+    model.Attachments: build_attachments,
+    model.Links: build_links,
+    model.Image: build_image,
+    model.PageBreak: build_page_break,
+}

@@ -1,0 +1,91 @@
+"""Page templates and page furniture: mirrored frames for duplex printing, running header and footer."""
+
+from __future__ import annotations
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.doctemplate import BaseDocTemplate, PageTemplate
+from reportlab.platypus.frames import Frame
+
+from layout.flowables import ComposeCache, PageRecord
+from layout.model import Issue, Text
+from layout.text.compose import Alignment
+from layout.theme import Theme
+from layout.typeset import baseline_offset, compose_text, draw_line, options_for, spans_for
+
+PAGE_NUMBER_DASH = "—"  # GB/T 9704: the page number stands between two one-em dashes, "— 2 —"
+
+
+class Furniture:
+    """Draws the running header (not on page 1) and footer of every page, once its content is placed.
+
+    Drawing at the end of the page (onPageEnd) means the header knows which sections began on this
+    very page in this pass: it never lags a page behind.
+    """
+
+    def __init__(self, issue: Issue, theme: Theme, record: PageRecord, cache: ComposeCache) -> None:
+        self.issue, self.theme, self.record, self.cache = issue, theme, record, cache
+
+    def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        page = canvas.getPageNumber()
+        canvas.saveState()
+        if page > 1:
+            self.draw_header(canvas, page)
+        self.draw_footer(canvas, page)
+        canvas.restoreState()
+
+    def _line(self, text: str, style_name: str, width: float, align: Alignment):  # noqa: ANN202
+        style = self.theme.style(style_name)
+        spans = tuple(spans_for(Text.of(text), style, self.theme))
+        options = options_for(style, self.theme, width, align=align, first_indent=0.0, min_last_line_han=0)
+        return self.cache.lines(spans, (options, style.size), lambda: compose_text(spans, options)), style
+
+    def draw_header(self, canvas: Canvas, page: int) -> None:
+        geo = self.theme.page
+        left = geo.text_left(page)
+        rule_y = geo.height - geo.margin_top + geo.header_offset
+        baseline = rule_y + geo.header_rule_gap
+        title = f"{self.issue.publication.masthead}  {self.issue.info.line}"
+        section = self.record.section_for_page(page) or ""
+        # Outer side carries the section name: right on odd pages, left on even pages.
+        outer, inner = (Alignment.RIGHT, Alignment.LEFT) if page % 2 else (Alignment.LEFT, Alignment.RIGHT)
+        for text, align in ((title, inner), (section, outer)):
+            if text:
+                lines, _ = self._line(text, "header", geo.text_width, align)
+                draw_line(canvas, lines[0], left, baseline)
+        canvas.setStrokeColorCMYK(*self.theme.colors["rule"])
+        canvas.setLineWidth(self.theme.rules["header"])
+        canvas.line(left, rule_y, left + geo.text_width, rule_y)
+
+    def draw_footer(self, canvas: Canvas, page: int) -> None:
+        geo = self.theme.page
+        left = geo.text_left(page)
+        baseline = geo.margin_bottom - geo.footer_offset
+        for text in self.issue.publication.footer:
+            lines, _ = self._line(text.plain, "footer", geo.text_width, Alignment.CENTER)
+            draw_line(canvas, lines[0], left, baseline)
+            baseline -= geo.footer_leading
+        number = f"{PAGE_NUMBER_DASH} {page} {PAGE_NUMBER_DASH}"
+        lines, style = self._line(number, "page_number", geo.text_width, Alignment.LEFT)
+        inset = geo.page_number_inset * style.size
+        width = lines[0].natural
+        # Odd pages: right, one character in; even pages: left, one character in (GB/T 9704 §7.5).
+        x = left + geo.text_width - inset - width if page % 2 else left + inset
+        draw_line(canvas, lines[0], x - lines[0].left, geo.margin_bottom - geo.footer_offset)
+
+
+def make_templates(theme: Theme, furniture: Furniture) -> list[PageTemplate]:
+    """Page 1 (masthead), then body pages alternating odd/even with the inner margin on the binding side."""
+    geo = theme.page
+
+    def frame(page_id: str, left: float) -> Frame:
+        return Frame(left, geo.margin_bottom, geo.text_width, geo.text_height, id=page_id,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
+
+    return [
+        PageTemplate("first", [frame("first", geo.margin_inner)], onPageEnd=furniture, autoNextPageTemplate="even"),
+        PageTemplate("odd", [frame("odd", geo.margin_inner)], onPageEnd=furniture, autoNextPageTemplate="even"),
+        PageTemplate("even", [frame("even", geo.margin_outer)], onPageEnd=furniture, autoNextPageTemplate="odd"),
+    ]
+
+
+__all__ = ["Furniture", "baseline_offset", "make_templates"]

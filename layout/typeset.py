@@ -1,0 +1,169 @@
+"""From model text to drawn lines: spans per font (fallback), composition through the line composer, drawing.
+
+This is the one bridge between the pure line composer (layout/text) and ReportLab's canvas: flowables
+call `spans_for` to turn a `Text` in a `TextStyle` into composer spans, `compose` (re-exported) to break
+them, and `draw_lines` to put the lines on the page as compact text segments plus link annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+
+from layout.fonts import SYNTHETIC_BOLD_STROKE_EM, Face
+from layout.model import Run, Text
+from layout.text.compose import ComposeOptions, Glyph, Line, Span, compose
+from layout.theme import CMYK, TextStyle, Theme
+
+# The ideographic em box of CJK faces stands 0.88 em above and 0.12 em below the baseline; centring that box
+# in the line's leading puts the baseline here (as a fraction of the size, below the half-leading).
+EM_BOX_ASCENT = 0.88
+SEGMENT_FUZZ = 0.01  # pt; glyphs closer than this to their expected pen position continue one text segment
+
+
+@dataclass(frozen=True, slots=True)
+class Ink:
+    """A composer style: how one glyph is drawn. Hashable; the composer hands it back on each glyph."""
+
+    face: Face
+    size: float
+    color: CMYK
+    link: str | None = None  # external URI ("http…", "mailto:…") or "#key" for an internal destination
+    tracking: float = 0.0  # pt added after every glyph (letter-spaced titles)
+
+
+def measure(ink: Ink, char: str) -> float:
+    """The composer's measuring function: natural advance of one character in pt."""
+    return ink.face.advance(char) * ink.size + ink.tracking
+
+
+def spans_for(text: Text | Sequence[Run], style: TextStyle, theme: Theme, *, link: str | None = None) -> list[Span]:
+    """Split a text's runs into composer spans, one per (run, font that covers it) — per-character fallback."""
+    runs = text.runs if isinstance(text, Text) else text
+    color = theme.colors[style.color]
+    tracking = style.letter_spacing * style.size
+    spans: list[Span] = []
+    for run in runs:
+        chain = theme.chain(style.bold_font if run.bold else style.font)
+        target = run.link or link
+        run_color = theme.colors.get("link", color) if run.link else color
+        for face, part in chain.split(run.text):
+            spans.append(Span(part, Ink(face, style.size, run_color, target, tracking), style.size))
+    return spans
+
+
+def options_for(style: TextStyle, theme: Theme, width: float, **overrides: object) -> ComposeOptions:
+    """Composer options from a text style at a given measure."""
+    values: dict[str, object] = {
+        "width": width,
+        "first_indent": style.first_indent * style.size,
+        "indent": style.indent * style.size,
+        "align": style.align,
+        "punctuation": theme.punctuation,
+        "strictness": theme.strictness,
+        "min_last_line_han": theme.min_last_line_han,
+    }
+    values.update(overrides)
+    return ComposeOptions(**values)  # type: ignore[arg-type]
+
+
+def compose_text(spans: Sequence[Span], options: ComposeOptions) -> list[Line]:
+    return compose(spans, measure, options)
+
+
+def baseline_offset(style: TextStyle) -> float:
+    """Distance from the top of a line box to its baseline."""
+    return (style.leading - style.size) / 2 + style.size * EM_BOX_ASCENT
+
+
+@dataclass(slots=True)
+class _Segment:
+    ink: Ink
+    x: float
+    gap: float
+    chars: list[str]
+    end: float  # expected pen position of the next glyph with the same gap
+
+
+def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
+    """Group glyphs into runs drawable as one text show: same ink and a constant extra gap between glyphs."""
+    out: list[_Segment] = []
+    for g in glyphs:
+        ink: Ink = g.style  # type: ignore[assignment]
+        natural = measure(ink, g.text)
+        seg = out[-1] if out else None
+        if seg is not None and seg.ink == ink:
+            gap = g.x - (seg.end - seg.gap)
+            if len(seg.chars) == 1 and abs(gap) < ink.size:  # the second glyph fixes the segment's gap
+                seg.gap = gap
+                seg.end = g.x + natural + gap
+                seg.chars.append(g.text)
+                continue
+            if abs(g.x - seg.end) < SEGMENT_FUZZ:
+                seg.end = g.x + natural + seg.gap
+                seg.chars.append(g.text)
+                continue
+        out.append(_Segment(ink, g.x, 0.0, [g.text], g.x + natural))
+    return out
+
+
+def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, style: TextStyle) -> None:
+    """Draw composed lines whose first line box starts at `top` (local coordinates), left edge at `x`."""
+    y = top - baseline_offset(style)
+    for line in lines:
+        draw_line(canvas, line, x, y)
+        y -= style.leading
+
+
+def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
+    """Draw one line's glyphs as text segments at `baseline`, and its links as annotations."""
+    text = canvas.beginText()
+    current: tuple[str, float] | None = None
+    stroked = False
+    for seg in segments(line.glyphs):
+        ink = seg.ink
+        if current != (ink.face.name, ink.size):
+            text.setFont(ink.face.name, ink.size)
+            current = (ink.face.name, ink.size)
+        text.setFillColorCMYK(*ink.color)
+        if ink.face.synthetic_bold != stroked:
+            # Faces without a bold companion are emboldened by stroking the outline (fill + stroke).
+            stroked = ink.face.synthetic_bold
+            text.setTextRenderMode(2 if stroked else 0)
+            if stroked:
+                text.setStrokeColorCMYK(*ink.color)
+                canvas.setLineWidth(SYNTHETIC_BOLD_STROKE_EM * ink.size)
+        text.setCharSpace(seg.gap + ink.tracking)
+        text.setTextOrigin(x + seg.x, baseline)
+        text.textOut("".join(seg.chars))
+    if stroked:
+        text.setTextRenderMode(0)
+    canvas.drawText(text)
+    draw_links(canvas, line, x, baseline)
+
+
+def draw_links(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
+    """One clickable rectangle per stretch of glyphs that share a link target."""
+    start: Glyph | None = None
+    prev: Glyph | None = None
+    for g in (*line.glyphs, None):
+        target = g.style.link if g is not None else None  # type: ignore[union-attr]
+        if start is not None and (g is None or target != start.style.link):  # type: ignore[union-attr]
+            assert prev is not None
+            ink: Ink = start.style  # type: ignore[assignment]
+            rect = (x + start.x, baseline - 0.2 * ink.size, x + prev.x + prev.advance, baseline + 0.9 * ink.size)
+            link_rect(canvas, ink.link or "", rect)
+            start = None
+        if g is not None and target and start is None:
+            start = g
+        prev = g
+
+
+def link_rect(canvas: Canvas, target: str, rect: tuple[float, float, float, float]) -> None:
+    """A borderless link annotation: "#key" jumps inside the document, anything else is a URI."""
+    if target.startswith("#"):
+        canvas.linkRect("", target[1:], rect, relative=1, thickness=0)
+    else:
+        canvas.linkURL(target, rect, relative=1, thickness=0)
