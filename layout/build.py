@@ -73,6 +73,9 @@ def _build_once(
         invariant=1,  # repeatable bytes: fixed dates and document ID
         displayDocTitle=1,
         allowSplitting=1,
+        # The canvas starts every page in this font; ReportLab's default would embed a stray Helvetica.
+        initialFontName=theme.chain("body")[0].name,
+        initialFontSize=theme.style("body").size,
     )
     story = build_story(issue, StoryContext(theme, cache, record, previous))
     try:

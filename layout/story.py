@@ -206,6 +206,8 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
     table.setStyle(
         TableStyle([
             ("GRID", (0, 0), (-1, -1), theme.rules["table"], theme.colors["rule"]),
+            # Cells hold our own text blocks; naming our face keeps ReportLab from embedding its default Helvetica.
+            ("FONTNAME", (0, 0), (-1, -1), theme.chain("body")[0].name),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),

@@ -137,7 +137,7 @@ class _Marked:
             return {k.value: self._walk(v, f"{path}.{k.value}".lstrip(".")) for k, v in node.value}
         if isinstance(node, yaml.SequenceNode):
             return [self._walk(v, f"{path}.{i}".lstrip(".")) for i, v in enumerate(node.value)]
-        return yaml.SafeLoader(None).construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
+        return node.value if node.tag == "tag:yaml.org,2002:str" else yaml.constructor.SafeConstructor().construct_object(node)
 
 
 def theme_file(ref: str | Path) -> Path:
@@ -189,7 +189,10 @@ class _Resolver:
         for layer in self.layers:
             node: Any = layer.data
             for part in dotted.split("."):
-                node = node.get(part) if isinstance(node, dict) else None
+                if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                    node = node[int(part)]
+                else:
+                    node = node.get(part) if isinstance(node, dict) else None
                 if node is None:
                     break
             if node is not None:

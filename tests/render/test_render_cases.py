@@ -1,0 +1,94 @@
+"""Render behaviour on small generated issues: table splits, atomic writes, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from layout import render as render_module
+from layout.cli import main
+from layout.render import render_issue
+
+from .pdfread import body_lines, read_lines, squeeze
+
+ISSUES = Path(__file__).parents[2] / "issues"
+HEADER = ["序号", "咨询内容", "接受咨询部门", "联系人", "电话或电子邮箱"]
+
+
+def make_issue(folder: Path, blocks: list, name: str = "case.yaml") -> Path:
+    """A one-article issue beside a copy of the sample publication."""
+    shutil.copy(ISSUES / "bulletin.yaml", folder / "bulletin.yaml")
+    source = {
+        "issue": {"year": 2018, "number": "0999"},
+        "sections": [{"title": "项目申报", "articles": [{"title": "关于征集天津市科技创新合作项目的通知", "blocks": blocks}]}],
+    }
+    path = folder / name
+    path.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_long_table_splits_and_repeats_its_header(tmp_path: Path) -> None:
+    rows = [[i, f"项目申报指南及技术审查第{i}项", "合作交流处", "张骄", f"5883{i:04d} hzch@mail.kxjs.tj.gov.cn"] for i in range(1, 61)]
+    source = make_issue(tmp_path, ["具体如下：", {"table": {"header": HEADER, "rows": rows, "widths": [2, 5, 5, 3, 7]}}])
+    result = render_issue(source, tmp_path / "table.pdf")
+    from layout.theme import load_theme
+
+    lines = body_lines(read_lines(result.path), load_theme("default"))
+    pages_with_rows = sorted({line.page for line in lines if "合作交流处" in line.text})
+    assert len(pages_with_rows) >= 2, "the fixture must force a split"
+    for page in pages_with_rows:
+        on_page = [line for line in lines if line.page == page]
+        header_at = next(i for i, line in enumerate(on_page) if squeeze(line.text).startswith("序号"))
+        first_row = next(i for i, line in enumerate(on_page) if "合作交流处" in line.text)
+        assert header_at < first_row, f"page {page}: header row must come before the rows"
+    seen = [int(m) for line in lines for m in re.findall(r"5883(\d{4})", line.text)]
+    assert seen == list(range(1, 61)), "every row printed once, in order"
+
+
+def test_failed_render_keeps_the_previous_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = make_issue(tmp_path, ["正文第一段。"])
+    target = tmp_path / "out" / "case.pdf"
+    render_issue(source, target)
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("layout engine crashed")
+
+    monkeypatch.setattr(render_module, "build_pdf", explode)
+    with pytest.raises(RuntimeError):
+        render_issue(source, target)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["case.pdf"], "no temporary file is left behind"
+
+
+def test_invalid_source_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = make_issue(tmp_path, [{"paragraf": "正文"}])
+    target = tmp_path / "bad.pdf"
+    assert main(["render", str(source), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}:" in err and "paragraf" in err
+    assert not target.exists()
+
+
+def test_invalid_source_keeps_the_previous_pdf(tmp_path: Path) -> None:
+    source = make_issue(tmp_path, ["正文第一段。"])
+    target = tmp_path / "case.pdf"
+    assert main(["render", str(source), "-o", str(target)]) == 0
+    before = target.read_bytes()
+    source.write_text(source.read_text(encoding="utf-8").replace("year: 2018", "year: '2018'"), encoding="utf-8")
+    assert main(["render", str(source), "-o", str(target)]) == 2
+    assert target.read_bytes() == before
+
+
+def test_render_without_arguments_renders_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ISSUES, tmp_path / "issues")
+    monkeypatch.chdir(tmp_path)
+    assert main(["render"]) == 0
+    out = capsys.readouterr().out
+    assert "out/2018-0602.pdf" in out and "pages" in out
+    assert (tmp_path / "out" / "2018-0602.pdf").read_bytes().startswith(b"%PDF")
