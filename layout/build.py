@@ -66,7 +66,7 @@ def _build_once(
         pageTemplates=make_templates(theme, Furniture(issue, theme, record, cache)),
         title=document_title(issue),
         author=issue.publication.publisher,
-        subject=f"{issue.publication.publisher} {issue.publication.masthead} {issue.info.year}年第{issue.info.number}期",
+        subject=f"{issue.publication.publisher} {document_title(issue)}",
         creator=f"bulletin {__version__}",
         producer=f"bulletin {__version__} (ReportLab)",
         lang="zh-CN",

@@ -26,7 +26,9 @@ class ComposeCache:
     def __init__(self) -> None:
         self._lines: dict[tuple[object, ...], list[Line]] = {}
 
-    def lines(self, spans: tuple[Span, ...], options_key: tuple[object, ...], make: Callable[[], list[Line]]) -> list[Line]:
+    def lines(
+        self, spans: tuple[Span, ...], options_key: tuple[object, ...], make: Callable[[], list[Line]]
+    ) -> list[Line]:
         key = (spans, options_key)
         found = self._lines.get(key)
         if found is None:
@@ -128,7 +130,7 @@ class Stack(Flowable):
         self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads else 0
         last = follower if follower is not None else self.heads[-1]
         self.spaceAfter = last.getSpaceAfter()
-        self._placed: list[tuple[Flowable, float]] = []
+        self._placed: list[tuple[Flowable, float, float]] = []
 
     @property
     def parts(self) -> list[Flowable]:
@@ -142,7 +144,7 @@ class Stack(Flowable):
             if i:
                 y += max(parts[i - 1].getSpaceAfter(), part.getSpaceBefore())
             _, h = part.wrapOn(self.canv, width, 1e6)
-            self._placed.append((part, y))
+            self._placed.append((part, y, h))
             y += h
         return y
 
@@ -165,8 +167,9 @@ class Stack(Flowable):
 
     def draw(self) -> None:
         self._layout(self.width, self.parts)
-        for part, offset in self._placed:
-            part.drawOn(self.canv, 0, self.height - offset - part.height)
+        for part, offset, height in self._placed:
+            x = (self.width - part.drawWidth) / 2 if getattr(part, "hAlign", "LEFT") == "CENTER" else 0
+            part.drawOn(self.canv, x, self.height - offset - height)
 
 
 def fold_keeps(flowables: Sequence[Flowable], frame_height: float) -> list[Flowable]:
@@ -227,7 +230,9 @@ class Anchor(Flowable):
 class Rule(Flowable):
     """A horizontal rule across the measure."""
 
-    def __init__(self, weight: float, color: CMYK, *, space_before: float = 0, space_after: float = 0, gap: float = 0) -> None:
+    def __init__(
+        self, weight: float, color: CMYK, *, space_before: float = 0, space_after: float = 0, gap: float = 0
+    ) -> None:
         super().__init__()
         self.weight, self.color, self.gap = weight, color, gap
         self.spaceBefore, self.spaceAfter = space_before, space_after
@@ -248,7 +253,9 @@ class SignatureBlock(Flowable):
 
     def __init__(self, lines: Sequence[Sequence[Span]], style: TextStyle, theme: Theme, cache: ComposeCache) -> None:
         super().__init__()
-        self.blocks = [TextBlock(spans, style, theme, cache, align=Alignment.LEFT, min_last_line_han=0) for spans in lines]
+        self.blocks = [
+            TextBlock(spans, style, theme, cache, align=Alignment.LEFT, min_last_line_han=0) for spans in lines
+        ]
         self.style = style
         self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
 
@@ -290,7 +297,9 @@ class TocEntry(TextBlock):
         number = self.number_spans(str(self.page) if self.page else "")
         number_width = sum(measure(s.style, ch) for s in number for ch in s.text)  # type: ignore[arg-type]
         # The leader stops at a fixed column (the reserved number width), so all entries' dots line up.
-        self._draw_leader(lines[-1].end + style.size * 0.5, self.width - self.theme.toc.number_width * style.size, baseline)
+        self._draw_leader(
+            lines[-1].end + style.size * 0.5, self.width - self.theme.toc.number_width * style.size, baseline
+        )
         if number:
             from layout.text.compose import Glyph  # local: only TOC lines draw free-standing glyphs
 

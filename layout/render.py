@@ -49,7 +49,10 @@ def validate_glyphs(issue: Issue, theme: Theme) -> None:
 def render_issue(
     source: Path, output: Path | None = None, *, publication: Path | None = None, theme: str | Path | None = None
 ) -> RenderResult:
-    """Render one issue to `output` (default out/<stem>.pdf). Raises SourceError for invalid input; writes nothing then."""
+    """Render one issue to `output` (default out/<stem>.pdf).
+
+    Raises SourceError for invalid input, and then writes nothing.
+    """
     started = time.perf_counter()
     issue = load_issue(Path(source), publication=publication)  # source → model
     resolved = resolve_theme(issue, theme)  # → theme
@@ -61,7 +64,7 @@ def render_issue(
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a PDF, and a failure keeps the old one."""
+    """Write a temporary file beside `path`, then rename: nobody sees half a PDF, and a failure keeps the old one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

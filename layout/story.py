@@ -93,26 +93,30 @@ def build_masthead(issue: Issue, ctx: StoryContext) -> list[Flowable]:
 
 def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     """目 录: one entry per section and per article, numbers from the previous pass, each a link."""
-    theme = ctx.theme
     flow: list[Flowable] = [
         Anchor(ctx.record, "contents", CONTENTS_TITLE, 0),
         ctx.text(Text.of(CONTENTS_TITLE), "toc_title", min_last_line_han=0),
     ]
 
-    def numbers(style_name: str) -> Callable[[str], list]:
-        return lambda digits: spans_for(Text.of(digits), theme.style(style_name), theme)
-
     for s, section in enumerate(issue.sections):
-        style = theme.style("toc_section")
-        key = section_key(s)
-        flow.append(TocEntry(spans_for(section_label(section), style, theme), style, theme, ctx.cache,
-                             key=key, page=ctx.previous.pages.get(key), number_spans=numbers("toc_section")))  # fmt: skip
-        style = theme.style("toc_article")
+        flow.append(contents_entry(section_label(section), "toc_section", section_key(s), ctx))
         for a, article in enumerate(section.articles):
-            key = article_key(s, a)
-            flow.append(TocEntry(spans_for(article.contents_title, style, theme), style, theme, ctx.cache,
-                                 key=key, page=ctx.previous.pages.get(key), number_spans=numbers("toc_article")))  # fmt: skip
+            flow.append(contents_entry(article.contents_title, "toc_article", article_key(s, a), ctx))
     return flow
+
+
+def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext) -> TocEntry:
+    """One contents line, its number taken from the previous pass (blank in the first)."""
+    style = ctx.theme.style(style_name)
+    return TocEntry(
+        spans_for(title, style, ctx.theme),
+        style,
+        ctx.theme,
+        ctx.cache,
+        key=key,
+        page=ctx.previous.pages.get(key),
+        number_spans=lambda digits: spans_for(Text.of(digits), style, ctx.theme),
+    )
 
 
 def build_article(article: model.Article, key: str, ctx: StoryContext) -> list[Flowable]:
@@ -161,7 +165,7 @@ def build_signature(block: model.Signature, ctx: StoryContext) -> list[Flowable]
 
 
 def build_attachments(block: model.Attachments, ctx: StoryContext) -> list[Flowable]:
-    """"附件：" then the names; two or more are numbered "1．" and aligned under each other (GB/T 9704)."""
+    """ "附件：" then the names; two or more are numbered "1．" and aligned under each other (GB/T 9704)."""
     style = ctx.theme.style("attachments")
     first = style.first_indent * style.size
     label = ctx.width_of(ATTACHMENTS_LABEL, style)

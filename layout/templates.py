@@ -33,7 +33,7 @@ class Furniture:
         self.draw_footer(canvas, page)
         canvas.restoreState()
 
-    def _line(self, text: str, style_name: str, width: float, align: Alignment):  # noqa: ANN202
+    def _line(self, text: str, style_name: str, width: float, align: Alignment):
         style = self.theme.style(style_name)
         spans = tuple(spans_for(Text.of(text), style, self.theme))
         options = options_for(style, self.theme, width, align=align, first_indent=0.0, min_last_line_han=0)

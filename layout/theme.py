@@ -137,7 +137,11 @@ class _Marked:
             return {k.value: self._walk(v, f"{path}.{k.value}".lstrip(".")) for k, v in node.value}
         if isinstance(node, yaml.SequenceNode):
             return [self._walk(v, f"{path}.{i}".lstrip(".")) for i, v in enumerate(node.value)]
-        return node.value if node.tag == "tag:yaml.org,2002:str" else yaml.constructor.SafeConstructor().construct_object(node)
+        return (
+            node.value
+            if node.tag == "tag:yaml.org,2002:str"
+            else yaml.constructor.SafeConstructor().construct_object(node)
+        )
 
 
 def theme_file(ref: str | Path) -> Path:
@@ -165,7 +169,9 @@ def _load_theme(path: Path) -> Theme:
             names = ", ".join(shipped_themes())
             raise SourceError([Diagnostic(None, f"theme file {current} does not exist", f"shipped themes: {names}")])
         if len(layers) >= MAX_PARENTS or any(layer.path == current for layer in layers):
-            raise SourceError([Diagnostic(layers[-1].marks.get("parent"), "theme `parent:` chain loops or is too deep")])
+            raise SourceError(
+                [Diagnostic(layers[-1].marks.get("parent"), "theme `parent:` chain loops or is too deep")]
+            )
         layer = _Marked(current)
         layers.append(layer)
         parent = layer.data.get("parent")
@@ -305,7 +311,11 @@ class _Resolver:
 
     def _color(self, key: str) -> CMYK:
         value, _, _ = self.get(f"colors.{key}")
-        if isinstance(value, list) and len(value) == 4 and all(isinstance(v, int | float) and 0 <= v <= 1 for v in value):
+        if (
+            isinstance(value, list)
+            and len(value) == 4
+            and all(isinstance(v, int | float) and 0 <= v <= 1 for v in value)
+        ):
             return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
         self.fail(f"colors.{key}", f"colour `{key}` must be CMYK [c, m, y, k] with values 0-1")
         return (0.0, 0.0, 0.0, 1.0)
@@ -317,7 +327,9 @@ class _Resolver:
             return FontSpec(Path("missing"))
         unknown = set(value) - {"file", "index", "face", "weight", "synthetic_bold"}
         for extra in sorted(unknown):
-            self.fail(f"fonts.{key}.{extra}", f"unknown font option `{extra}`", "file, index, face, weight, synthetic_bold")
+            self.fail(
+                f"fonts.{key}.{extra}", f"unknown font option `{extra}`", "file, index, face, weight, synthetic_bold"
+            )
         file = Path(str(value["file"]))
         path = bundled_fonts_dir() / file if len(file.parts) == 1 else (theme_path.parent / file).resolve()
         if not path.is_file():
@@ -336,11 +348,20 @@ class _Resolver:
         for i, face in enumerate(names):
             if face not in font_specs:
                 close = difflib.get_close_matches(str(face), font_specs, n=1)
-                self.fail(f"roles.{key}.{i}", f"role `{key}` names unknown font `{face}`", f"did you mean '{close[0]}'?" if close else None)
+                self.fail(
+                    f"roles.{key}.{i}",
+                    f"role `{key}` names unknown font `{face}`",
+                    f"did you mean '{close[0]}'?" if close else None,
+                )
         return tuple(n for n in names if n in font_specs)
 
     def _style(
-        self, key: str, styles: dict[str, TextStyle], roles: dict[str, tuple[str, ...]], colors: dict[str, CMYK], chain: tuple[str, ...]
+        self,
+        key: str,
+        styles: dict[str, TextStyle],
+        roles: dict[str, tuple[str, ...]],
+        colors: dict[str, CMYK],
+        chain: tuple[str, ...],
     ) -> TextStyle | None:
         if key in styles:
             return styles[key]
@@ -354,7 +375,11 @@ class _Resolver:
         known = {f.name for f in fields(TextStyle)} - {"name"} | {"parent"}
         for extra in sorted(set(raw) - known):
             close = difflib.get_close_matches(extra, known, n=1)
-            self.fail(f"styles.{key}.{extra}", f"unknown style option `{extra}`", f"did you mean '{close[0]}'?" if close else None)
+            self.fail(
+                f"styles.{key}.{extra}",
+                f"unknown style option `{extra}`",
+                f"did you mean '{close[0]}'?" if close else None,
+            )
         p = f"styles.{key}"
         values: dict[str, Any] = {}
         for opt in ("size", "leading", "space_before", "space_after"):
@@ -366,7 +391,11 @@ class _Resolver:
         for opt in ("font", "bold_font"):
             if opt in raw:
                 if raw[opt] not in roles:
-                    self.fail(f"{p}.{opt}", f"style `{key}` names unknown font role `{raw[opt]}`", f"roles: {', '.join(roles)}")
+                    self.fail(
+                        f"{p}.{opt}",
+                        f"style `{key}` names unknown font role `{raw[opt]}`",
+                        f"roles: {', '.join(roles)}",
+                    )
                 values[opt] = str(raw[opt])
         if "align" in raw:
             values["align"] = self.choice(f"{p}.align", Alignment, Alignment.JUSTIFY)

@@ -25,7 +25,9 @@ def make_issue(folder: Path, blocks: list, name: str = "case.yaml") -> Path:
     shutil.copy(ISSUES / "bulletin.yaml", folder / "bulletin.yaml")
     source = {
         "issue": {"year": 2018, "number": "0999"},
-        "sections": [{"title": "项目申报", "articles": [{"title": "关于征集天津市科技创新合作项目的通知", "blocks": blocks}]}],
+        "sections": [
+            {"title": "项目申报", "articles": [{"title": "关于征集天津市科技创新合作项目的通知", "blocks": blocks}]}
+        ],
     }
     path = folder / name
     path.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -33,8 +35,13 @@ def make_issue(folder: Path, blocks: list, name: str = "case.yaml") -> Path:
 
 
 def test_a_long_table_splits_and_repeats_its_header(tmp_path: Path) -> None:
-    rows = [[i, f"项目申报指南及技术审查第{i}项", "合作交流处", "张骄", f"5883{i:04d} hzch@mail.kxjs.tj.gov.cn"] for i in range(1, 61)]
-    source = make_issue(tmp_path, ["具体如下：", {"table": {"header": HEADER, "rows": rows, "widths": [2, 5, 5, 3, 7]}}])
+    rows = [
+        [i, f"项目申报指南及技术审查第{i}项", "合作交流处", "张骄", f"5883{i:04d} hzch@mail.kxjs.tj.gov.cn"]
+        for i in range(1, 61)
+    ]
+    source = make_issue(
+        tmp_path, ["具体如下：", {"table": {"header": HEADER, "rows": rows, "widths": [2, 5, 5, 3, 7]}}]
+    )
     result = render_issue(source, tmp_path / "table.pdf")
     from layout.theme import load_theme
 
@@ -71,7 +78,8 @@ def test_invalid_source_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytes
     target = tmp_path / "bad.pdf"
     assert main(["render", str(source), "-o", str(target)]) == 2
     err = capsys.readouterr().err
-    assert f"{source}:" in err and "paragraf" in err
+    assert f"{source}:" in err
+    assert "paragraf" in err
     assert not target.exists()
 
 
@@ -85,10 +93,92 @@ def test_invalid_source_keeps_the_previous_pdf(tmp_path: Path) -> None:
     assert target.read_bytes() == before
 
 
-def test_render_without_arguments_renders_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_without_arguments_renders_the_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copytree(ISSUES, tmp_path / "issues")
     monkeypatch.chdir(tmp_path)
     assert main(["render"]) == 0
     out = capsys.readouterr().out
-    assert "out/2018-0602.pdf" in out and "pages" in out
+    assert "out/2018-0602.pdf" in out
+    assert "pages" in out
     assert (tmp_path / "out" / "2018-0602.pdf").read_bytes().startswith(b"%PDF")
+
+
+def make_long_issue(folder: Path, articles: int) -> Path:
+    shutil.copy(ISSUES / "bulletin.yaml", folder / "bulletin.yaml")
+    sections = []
+    for s in range(4):
+        items = []
+        for a in range(articles // 4):
+            n = s * (articles // 4) + a + 1
+            items.append({
+                "title": f"关于开展第{n}批中小企业公共服务体系重点服务活动并组织申报相关扶持计划项目的通知",
+                "blocks": [f"为贯彻落实党的十九大关于加强对中小企业创新支持的决策部署，现将第{n}批事项通知如下。" * 3],
+            })  # fmt: skip
+        sections.append({"title": f"栏目{s + 1}", "articles": items})
+    path = folder / "long.yaml"
+    source = {"issue": {"year": 2020, "number": "0001"}, "sections": sections}
+    path.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_200_article_contents_continues_over_pages_with_true_numbers(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from layout.theme import load_theme
+
+    result = render_issue(make_long_issue(tmp_path, 200), tmp_path / "long.pdf")
+    theme = load_theme("default")
+    lines = body_lines(read_lines(result.path), theme)
+    title_size = round(theme.style("article_title").size, 1)
+    entry_size = round(theme.style("toc_article").size, 1)
+    title_page = {}
+    for line in lines:
+        found = re.match(r"关于开展第(\d+)批", squeeze(line.text))
+        if found and line.size == title_size:
+            title_page.setdefault(int(found.group(1)), line.page)
+    numbers = {}
+    pending: int | None = None
+    for line in lines:
+        if line.size != entry_size:
+            continue
+        found = re.match(r"关于开展第(\d+)批", squeeze(line.text))
+        if found:
+            pending = int(found.group(1))
+        end = re.search(r"(\d+)$", squeeze(line.text))
+        if pending is not None and end and not squeeze(line.text).endswith("通知"):
+            numbers[pending] = int(end.group(1))
+            pending = None
+    contents_pages = sorted({line.page for line in lines if line.size == entry_size})
+    assert len(contents_pages) >= 3, "200 entries take several pages"
+    assert len(title_page) == 200
+    assert numbers == title_page
+    reader = PdfReader(result.path)
+    outline_pages = [
+        reader.get_destination_page_number(e) + 1 for group in reader.outline if isinstance(group, list) for e in group
+    ]
+    assert outline_pages == [title_page[n] for n in range(1, 201)]
+    assert result.passes <= 3
+
+
+def test_an_image_is_scaled_into_the_text_block(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from layout.theme import load_theme
+
+    Image.new("RGB", (4000, 1000), (200, 30, 30)).save(tmp_path / "wide.png")
+    Image.new("RGB", (300, 300), (30, 30, 200)).save(tmp_path / "qr.png", dpi=(300, 300))
+    source = make_issue(tmp_path, ["正文。", {"image": {"path": "wide.png"}},
+                                    {"image": {"path": "qr.png", "caption": "扫码关注"}},
+                                    {"image": {"path": "qr.png", "width": "40mm"}}])  # fmt: skip
+    result = render_issue(source, tmp_path / "img.pdf")
+    import pdfplumber
+
+    theme = load_theme("default")
+    with pdfplumber.open(result.path) as pdf:
+        images = [im for page in pdf.pages for im in page.images]
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    widths = sorted(round(im["x1"] - im["x0"], 1) for im in images)
+    assert widths == sorted([round(theme.page.text_width, 1), 72.0, round(40 / 25.4 * 72, 1)])
+    assert "扫码关注" in text

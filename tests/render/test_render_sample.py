@@ -81,7 +81,9 @@ def test_contents_numbers_are_the_pages_where_titles_stand(issue: Issue, theme: 
     assert sections == first_of_section
 
 
-def test_every_page_carries_the_footer_and_its_number(issue: Issue, theme: Theme, lines: list[TextLine], rendered: RenderResult) -> None:
+def test_every_page_carries_the_footer_and_its_number(
+    issue: Issue, theme: Theme, lines: list[TextLine], rendered: RenderResult
+) -> None:
     footer_texts = [squeeze(t.plain) for t in issue.publication.footer]
     for page in range(1, rendered.pages + 1):
         feet = [line for line in footer_lines(lines, theme) if line.page == page]
@@ -95,7 +97,9 @@ def test_every_page_carries_the_footer_and_its_number(issue: Issue, theme: Theme
         assert (number.x0 > middle) == bool(page % 2), f"page {page}: number on the wrong side"
 
 
-def test_header_names_the_right_section(issue: Issue, theme: Theme, lines: list[TextLine], rendered: RenderResult) -> None:
+def test_header_names_the_right_section(
+    issue: Issue, theme: Theme, lines: list[TextLine], rendered: RenderResult
+) -> None:
     size = round(theme.style("section").size, 1)
     labels = {squeeze(section_label(s).plain): s.title.plain for s in issue.sections}
     starts = [(line.page, labels[squeeze(line.text)]) for line in body_lines(lines, theme)
@@ -114,7 +118,9 @@ def test_header_names_the_right_section(issue: Issue, theme: Theme, lines: list[
         assert not [o for o in others if o in header]
 
 
-def test_outline_and_contents_links_point_at_the_title_pages(issue: Issue, theme: Theme, lines: list[TextLine], rendered: RenderResult) -> None:
+def test_outline_and_contents_links_point_at_the_title_pages(
+    issue: Issue, theme: Theme, lines: list[TextLine], rendered: RenderResult
+) -> None:
     reader = PdfReader(rendered.path)
     expected = title_pages(issue, theme, lines)
     outline = reader.outline
