@@ -79,3 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)  # noqa: T201
         return 130
+    except BrokenPipeError:
+        # `bulletin snapshot x.pdf | head`: the reader went away; that is not an error of ours.
+        sys.stderr = None  # type: ignore[assignment]  # silence the interpreter's flush error at exit
+        return 0
