@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a failure that is not the source's fault (or difference
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -81,5 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `bulletin snapshot x.pdf | head`: the reader went away; that is not an error of ours.
-        sys.stderr = None  # type: ignore[assignment]  # silence the interpreter's flush error at exit
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
