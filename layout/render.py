@@ -12,14 +12,11 @@ from pathlib import Path
 
 from layout.build import build_pdf
 from layout.errors import SourceError
-from layout.fonts import coverage_diagnostics
 from layout.loader import load_issue
-from layout.model import Issue
-from layout.theme import Theme, load_theme
+from layout.validate import validate_issue
 
 DEFAULT_SOURCE = Path("issues/2018-0602.yaml")
 DEFAULT_OUTPUT_DIR = Path("out")
-TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # every role running text is printed in
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,21 +28,6 @@ class RenderResult:
     bytes: int
 
 
-def resolve_theme(issue: Issue, theme: str | Path | None = None) -> Theme:
-    """The theme named on the command line, else the publication's."""
-    return load_theme(theme if theme is not None else issue.publication.theme)
-
-
-def validate_glyphs(issue: Issue, theme: Theme) -> None:
-    """Every character must be printable by each role's font chain: never a .notdef box."""
-    problems = []
-    for role in TEXT_ROLES_CHECKED:
-        if role in theme.roles:
-            problems.extend(coverage_diagnostics(issue.texts(), theme.chain(role)))
-    if problems:
-        raise SourceError(problems)
-
-
 def render_issue(
     source: Path, output: Path | None = None, *, publication: Path | None = None, theme: str | Path | None = None
 ) -> RenderResult:
@@ -55,8 +37,7 @@ def render_issue(
     """
     started = time.perf_counter()
     issue = load_issue(Path(source), publication=publication)  # source → model
-    resolved = resolve_theme(issue, theme)  # → theme
-    validate_glyphs(issue, resolved)
+    resolved = validate_issue(issue, theme)  # → theme, every character covered by a font
     result = build_pdf(issue, resolved)  # → flowables → pages → PDF
     path = output or DEFAULT_OUTPUT_DIR / f"{issue.stem}.pdf"
     write_atomically(path, result.pdf)
