@@ -14,6 +14,7 @@ from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.fonts import FontChain, FontSpec, bundled_fonts_dir, load_face
 from layout.text.compose import Alignment, PunctuationStyle, Strictness
 from layout.units import parse_length
+from layout.yamlsrc import load_yaml
 
 THEMES_DIR = Path(__file__).parent / "themes"
 MAX_PARENTS = 8  # a deeper `parent:` chain is surely a cycle or a mistake
@@ -122,14 +123,10 @@ class _Marked:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.marks: dict[str, SourcePos] = {}
-        text = path.read_text(encoding="utf-8")
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            pos = SourcePos(str(path), mark.line + 1, mark.column + 1) if mark else SourcePos(str(path), 1, 1)
-            raise SourceError([Diagnostic(pos, f"theme is not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
-        self.data = self._walk(node, "") if node is not None else {}
+        source = load_yaml(path)  # bounded, encoding-aware parsing, as for issue files
+        if source.diagnostics or source.root is None:
+            raise SourceError(source.diagnostics)
+        self.data = self._walk(source.root, "")
 
     def _walk(self, node: yaml.Node, path: str) -> Any:
         self.marks[path] = SourcePos(str(self.path), node.start_mark.line + 1, node.start_mark.column + 1)
