@@ -18,6 +18,7 @@ from layout.typeset import compose_text, draw_line, draw_lines, link_rect, measu
 
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
+BALANCE_STEPS = 8  # bisection steps when balancing a title's lines: 1/256 of a line's width is plenty
 
 
 class ComposeCache:
@@ -49,6 +50,7 @@ class TextBlock(Flowable):
         source: SourcePos | None = None,
         keep_together: bool = False,
         keep_with_next: bool = False,
+        balance: bool = False,
         space_before: float | None = None,
         **option_overrides: object,
     ) -> None:
@@ -60,22 +62,42 @@ class TextBlock(Flowable):
         self.source = source
         self.keep_together = keep_together
         self.keep_with_next = keep_with_next
+        self.balance = balance
         self.option_overrides = option_overrides
         self.spaceBefore = style.space_before if space_before is None else space_before
         self.spaceAfter = style.space_after
         self._lines: list[Line] | None = None
         self._width = 0.0
+        self._shift = 0.0  # a balanced block is set narrower than the frame and centred in it
 
     def compose(self, width: float) -> list[Line]:
         """The lines at this measure (cached across passes; the composer is pure)."""
         if self._lines is not None and abs(width - self._width) < FUZZ:
             return self._lines
         measure_width = width - self.style.right_inset * self.style.size
-        options = options_for(self.style, self.theme, measure_width, **self.option_overrides)
-        key = (options, self.style.size)
-        self._lines = self.cache.lines(self.spans, key, lambda: compose_text(self.spans, options))
-        self._width = width
-        return self._lines
+        lines = self._compose_at(measure_width)
+        self._shift = 0.0
+        if self.balance and len(lines) > 1:
+            narrowest = self._balanced_width(measure_width, len(lines))
+            lines = self._compose_at(narrowest)
+            self._shift = (measure_width - narrowest) / 2
+        self._lines, self._width = lines, width
+        return lines
+
+    def _compose_at(self, width: float) -> list[Line]:
+        options = options_for(self.style, self.theme, width, **self.option_overrides)
+        return self.cache.lines(self.spans, (options, self.style.size), lambda: compose_text(self.spans, options))
+
+    def _balanced_width(self, width: float, count: int) -> float:
+        """The narrowest measure that still sets the text in `count` lines: titles break into even lines."""
+        low, high = width * (count - 1) / count, width
+        for _ in range(BALANCE_STEPS):
+            middle = (low + high) / 2
+            if len(self._compose_at(middle)) <= count:
+                high = middle
+            else:
+                low = middle
+        return high
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
         self.width = availWidth
@@ -98,14 +120,14 @@ class TextBlock(Flowable):
 
     def _part(self, lines: list[Line], width: float) -> TextBlock:
         part = TextBlock(self.spans, self.style, self.theme, self.cache, source=self.source, **self.option_overrides)
-        part._lines, part._width = lines, width
+        part._lines, part._width, part._shift = lines, width, self._shift
         return part
 
     def draw(self) -> None:
-        x = 0.0
+        x = self._shift
         if self.style.letter_spacing and self.style.align is Alignment.CENTER:
             # Tracking follows every glyph, the last one too; shift half of it back so the ink is centred.
-            x = self.style.letter_spacing * self.style.size / 2
+            x += self.style.letter_spacing * self.style.size / 2
         draw_lines(self.canv, self.compose(self.width), x, self.height, self.style)
 
 
@@ -172,13 +194,35 @@ class Stack(Flowable):
             part.drawOn(self.canv, x, self.height - offset - height)
 
 
+class Trailer(Stack):
+    """Text with a trailer that must not stand alone on a page (a signature under its notice, GB/T 9704).
+
+    When the trailer does not fit, the text before it splits so that its last lines go along.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if availHeight >= self.frame_height - FUZZ:
+            return self.parts
+        (body,) = self.heads
+        _, body_height = body.wrapOn(self.canv, availWidth, availHeight)
+        # Ask for less than the whole body (one point less), so its last lines are left for the trailer.
+        pieces = body.splitOn(self.canv, availWidth, min(availHeight, body_height - 1.0))
+        if len(pieces) != 2:
+            return []
+        return [pieces[0], Trailer([pieces[1]], self.follower, self.frame_height)]
+
+
 def fold_keeps(flowables: Sequence[Flowable], frame_height: float) -> list[Flowable]:
-    """Group every run of keep-with-next flowables with the flowable that follows it."""
+    """Group every run of keep-with-next flowables with the flowable that follows it, and every
+    keep-with-previous flowable with the one before it."""
     out: list[Flowable] = []
     heads: list[Flowable] = []
     for f in flowables:
         if getattr(f, "keep_with_next", False):
             heads.append(f)
+            continue
+        if getattr(f, "keep_with_previous", False) and out and not heads:
+            out[-1] = Trailer([out[-1]], f, frame_height)
             continue
         out.append(Stack(heads, f, frame_height) if heads else f)
         heads = []
@@ -258,6 +302,7 @@ class SignatureBlock(Flowable):
         ]
         self.style = style
         self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
+        self.keep_with_previous = True
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth

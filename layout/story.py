@@ -123,7 +123,9 @@ def build_article(article: model.Article, key: str, ctx: StoryContext) -> list[F
     """Title (centred, heading face), document number, then the blocks; the heads keep with the text."""
     flow: list[Flowable] = [
         Anchor(ctx.record, key, article.title.plain, 1),
-        ctx.text(article.title, "article_title", keep_with_next=True, source=article.pos, min_last_line_han=0),
+        ctx.text(
+            article.title, "article_title", keep_with_next=True, balance=True, source=article.pos, min_last_line_han=0
+        ),
     ]
     if article.doc_number:
         flow.append(ctx.text(article.doc_number, "doc_number", keep_with_next=True, min_last_line_han=0))
@@ -145,7 +147,7 @@ def build_heading(block: model.Heading, ctx: StoryContext) -> list[Flowable]:
 
 
 def build_subtitle(block: model.Subtitle, ctx: StoryContext) -> list[Flowable]:
-    return [ctx.text(block.text, "subtitle", keep_with_next=True, source=block.pos, min_last_line_han=0)]
+    return [ctx.text(block.text, "subtitle", keep_with_next=True, balance=True, source=block.pos, min_last_line_han=0)]
 
 
 def build_list(block: model.ListBlock, ctx: StoryContext) -> list[Flowable]:
