@@ -14,10 +14,12 @@ from reportlab.platypus.flowables import Flowable
 from layout.errors import SourcePos
 from layout.text.compose import Alignment, Line, Span
 from layout.theme import CMYK, TextStyle, Theme
-from layout.typeset import compose_text, draw_line, draw_lines, link_rect, measure, options_for, spans_for
+from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines, link_rect, options_for, spans_for
 
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
+TOC_MIN_LEADER_EM = 2.0  # a contents entry's last line leaves at least this much leader before the number column
+TOC_NUMBER_GAP_EM = 0.5  # between the title text and the page-number column
 BALANCE_STEPS = 8  # bisection steps when balancing a title's lines: 1/256 of a line's width is plenty
 
 
@@ -69,12 +71,13 @@ class TextBlock(Flowable):
         self._lines: list[Line] | None = None
         self._width = 0.0
         self._shift = 0.0  # a balanced block is set narrower than the frame and centred in it
+        self.number_column = 0.0  # pt kept free at the right of every line (contents entries)
 
     def compose(self, width: float) -> list[Line]:
         """The lines at this measure (cached across passes; the composer is pure)."""
         if self._lines is not None and abs(width - self._width) < FUZZ:
             return self._lines
-        measure_width = width - self.style.right_inset * self.style.size
+        measure_width = width - self.style.right_inset * self.style.size - self.number_column
         lines = self._compose_at(measure_width)
         self._shift = 0.0
         if self.balance and len(lines) > 1:
@@ -316,7 +319,7 @@ class SignatureBlock(Flowable):
     def draw(self) -> None:
         block_width = max(line.natural for line in self._lines)
         right = self.width - self.style.right_inset * self.style.size
-        y = self.height - (self.style.leading - self.style.size) / 2 - self.style.size * 0.88
+        y = self.height - baseline_offset(self.style)
         for line in self._lines:
             x = right - block_width + (block_width - line.natural) / 2 - line.left
             draw_line(self.canv, line, x, y)
@@ -328,8 +331,10 @@ class TocEntry(TextBlock):
 
     def __init__(self, spans: Sequence[Span], style: TextStyle, theme: Theme, cache: ComposeCache, *,
                  key: str, page: int | None, number_spans: Callable[[str], list[Span]]) -> None:  # fmt: skip
-        reserve = (theme.toc.number_width + 1) * style.size
-        super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=reserve, min_last_line_han=0)
+        # Every line stops short of the page-number column; the last also leaves room for a short leader.
+        leader = TOC_MIN_LEADER_EM * style.size
+        super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=leader, min_last_line_han=0)
+        self.number_column = (theme.toc.number_width + TOC_NUMBER_GAP_EM) * style.size
         self.key = key
         self.page = page
         self.number_spans = number_spans
@@ -338,23 +343,15 @@ class TocEntry(TextBlock):
         super().draw()
         lines = self.compose(self.width)
         style = self.style
-        baseline = self.height - (len(lines) - 1) * style.leading - (style.leading - style.size) / 2 - style.size * 0.88
-        number = self.number_spans(str(self.page) if self.page else "")
-        number_width = sum(measure(s.style, ch) for s in number for ch in s.text)  # type: ignore[arg-type]
+        baseline = self.height - (len(lines) - 1) * style.leading - baseline_offset(style)
         # The leader stops at a fixed column (the reserved number width), so all entries' dots line up.
         self._draw_leader(
             lines[-1].end + style.size * 0.5, self.width - self.theme.toc.number_width * style.size, baseline
         )
-        if number:
-            from layout.text.compose import Glyph  # local: only TOC lines draw free-standing glyphs
-
-            x = self.width - number_width
-            glyphs = []
-            for span in number:
-                for ch in span.text:
-                    glyphs.append(Glyph(ch, span.style, x, measure(span.style, ch)))  # type: ignore[arg-type]
-                    x += measure(span.style, ch)  # type: ignore[arg-type]
-            draw_line(self.canv, Line(tuple(glyphs), 0, 0, 0, 0, True, 0, 0), 0, baseline)
+        if self.page:
+            number = self.number_spans(str(self.page))
+            options = options_for(style, self.theme, self.width, align=Alignment.RIGHT, first_indent=0.0, indent=0.0)
+            draw_line(self.canv, compose_text(number, options)[0], 0, baseline)
         link_rect(self.canv, f"#{self.key}", (0, 0, self.width, self.height))
 
     def _draw_leader(self, start: float, stop: float, baseline: float) -> None:
