@@ -31,28 +31,34 @@ class BuildResult:
     record: PageRecord
 
 
-class _LayoutOnlyCanvas(Canvas):
-    """A canvas that lays out and records pages but skips writing the file (the trial passes)."""
+class LayoutOnlyCanvas(Canvas):
+    """The trial pass's canvas: pages are laid out and anchors recorded, but no glyph is drawn or file written."""
+
+    layout_only = True
 
     def save(self) -> None:
         pass
 
 
 def build_pdf(issue: Issue, theme: Theme) -> BuildResult:
-    """Lay out `issue` with `theme` until the page record is stable (at most MAX_PASSES), and return the PDF."""
+    """Lay out `issue` until the contents' page numbers are stable (at most MAX_PASSES) and return the PDF.
+
+    The first pass is a trial that only records where articles land (the contents' size does not depend on
+    its numbers); each later pass writes the PDF with the previous pass's numbers and is the last one as soon
+    as its own record matches them, so a normal issue takes one trial and one real pass.
+    """
     cache = ComposeCache()
-    previous = PageRecord()
-    for passes in range(1, MAX_PASSES + 1):
-        log.info("Step 4 - Layout pass %d", passes)
-        record, _, pages = _build_once(issue, theme, cache, previous, canvasmaker=_LayoutOnlyCanvas)
+    log.info("Step 4 - Trial layout")
+    previous, _, _ = _build_once(issue, theme, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas)
+    for passes in range(2, MAX_PASSES + 1):
+        log.info("Step 5 - Layout and PDF, pass %d", passes)
+        record, pdf, pages = _build_once(issue, theme, cache, previous, canvasmaker=Canvas)
         if record.pages == previous.pages:
             break
         previous = record
     else:
         log.warning("contents page numbers still changed after %d passes", MAX_PASSES)
-    log.info("Step 5 - Writing PDF")
-    record, pdf, pages = _build_once(issue, theme, cache, previous, canvasmaker=Canvas)
-    return BuildResult(pdf=pdf, pages=pages, passes=passes + 1, record=record)
+    return BuildResult(pdf=pdf, pages=pages, passes=passes, record=record)
 
 
 def _build_once(

@@ -119,6 +119,8 @@ def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, styl
 
 def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
     """Draw one line's glyphs as text segments at `baseline`, and its links as annotations."""
+    if getattr(canvas, "layout_only", False):
+        return  # a trial pass only needs to know where things land
     text = canvas.beginText()
     current: tuple[str, float] | None = None
     stroked = False
