@@ -1,0 +1,225 @@
+"""Total-fit line breaking (Knuth–Plass) over prepared atoms: fewest lines first, then least demerits."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from layout.text.prepare import FUZZ, INTRA_ANY, INTRA_URL, Atoms
+
+# ---- tunables -----------------------------------------------------------------------------------------------------
+
+LINE_PENALTY = 10.0  # TeX's \linepenalty: added to every line's badness before squaring
+# A line is never worse than about this (and still allowed): ten times TeX's inf_bad. Capped lines rank by the
+# share of the line left empty, so they do not tie.
+BADNESS_CAP = 100000.0
+# Squeezing punctuation to pull a prohibited mark in is cheap next to stretching: push in before push out (clreq 3.8).
+PUSH_IN_WEIGHT = 0.05
+STOP_FACTOR = 1.25  # first pass: lines this much looser than TOLERANCE end the scan towards shorter lines
+TOLERANCE = 1.0  # first pass: the largest stretch ratio considered (0.1 em per gap with JUSTIFY_STRETCH)
+# A line ending inside a split URL can only be ragged: rate its slack against this share of the measure.
+RAGGED_SHARE = 0.5
+ORPHAN_DEMERITS = 1e11  # 孤字: a last line with too few Han characters, worse than any one bad line
+OVERFULL_DEMERITS = 1e14  # a forced overfull line (one atom wider than the measure)
+
+
+@dataclass(frozen=True, slots=True)
+class Widths:
+    """Available widths for the lines of one segment."""
+
+    first: float  # the segment's first line
+    rest: float  # its other lines
+    last_reserve: float  # kept free at the end of the segment's last line
+    em: float  # largest font size in the segment (bounds non-monotone width effects)
+
+
+def break_atoms(atoms: Atoms, widths: Widths, justify: bool, min_han: int) -> list[int]:
+    """Break points b1 < … < n (lines are atoms [0, b1), [b1, b2), …) for the fewest lines at least cost."""
+    n = atoms.n
+    if n == 0:
+        return []
+    # Most titles, headings and table cells fit on one line: nothing to choose.
+    if line_width(atoms, 0, n) - line_shrink(atoms, 0, n, justify) <= widths.first - widths.last_reserve + FUZZ:
+        return [n]
+    cands = [j for j in range(1, n) if atoms.penalty[j] != math.inf]
+    cands.append(n)
+    fewest = _fewest_lines(atoms, widths, cands, justify)
+    found = _search(atoms, widths, cands, justify, min_han, TOLERANCE)
+    if found is not None and found[1] <= fewest and found[2] < ORPHAN_DEMERITS:
+        return found[0]
+    # The tolerant pass looks at every line that is not overfull: a superset, so never worse.
+    found = _search(atoms, widths, cands, justify, min_han, math.inf)
+    assert found is not None  # it forces a line wherever nothing fits
+    return found[0]
+
+
+def line_width(atoms: Atoms, a: int, b: int) -> float:
+    """Natural width of the line holding atoms a..b-1, with its edge punctuation trimmed."""
+    return (
+        atoms.width_sum[b]
+        - atoms.width_sum[a]
+        + atoms.glue_sum[b - 1]
+        - atoms.glue_sum[a]
+        - atoms.start_trim[a]
+        - atoms.end_trim[b]
+    )
+
+
+def ends_ragged(atoms: Atoms, b: int) -> bool:
+    """Whether a line ending at junction b ends inside a split cluster (such lines are not stretched)."""
+    return atoms.kind[b] in (INTRA_URL, INTRA_ANY)
+
+
+def line_shrink(atoms: Atoms, a: int, b: int, justify: bool) -> float:
+    """How much the line a..b may be squeezed: spacing always, punctuation blanks only when pushing in."""
+    if not justify:
+        return 0.0
+    k = atoms.shrink_sum[b - 1] - atoms.shrink_sum[a]
+    if atoms.pushin[b]:
+        k += min(atoms.pushin[b], atoms.punct_sum[b - 1] - atoms.punct_sum[a])
+    return k
+
+
+def _fewest_lines(atoms: Atoms, widths: Widths, cands: list[int], justify: bool) -> int:
+    """Greedy first fit (furthest break that is not overfull) gives the fewest lines: feasibility is monotone in a."""
+    n = atoms.n
+    width_sum, glue_sum, start_trim, end_trim = atoms.width_sum, atoms.glue_sum, atoms.start_trim, atoms.end_trim
+    shrink_sum, punct_sum, pushin = atoms.shrink_sum, atoms.punct_sum, atoms.pushin
+    margin = widths.em + FUZZ
+    lines = 0
+    a = 0
+    k = 0  # index into cands of the first break after a
+    while a < n:
+        avail = widths.first if a == 0 else widths.rest
+        furthest = -1
+        base_w = width_sum[a] + glue_sum[a] + start_trim[a]
+        base_s = shrink_sum[a]
+        base_p = punct_sum[a]
+        while k < len(cands):
+            b = cands[k]
+            natural = width_sum[b] + glue_sum[b - 1] - base_w
+            shrink = shrink_sum[b - 1] - base_s if justify else 0.0
+            squeeze = punct_sum[b - 1] - base_p if justify else 0.0
+            room = avail - widths.last_reserve if b == n else avail
+            if natural - end_trim[b] - shrink - min(squeeze, pushin[b]) <= room + FUZZ:
+                furthest = k
+            elif natural - shrink - squeeze > avail + margin:
+                break
+            k += 1
+        if furthest < 0:
+            furthest = bisect_right(cands, a)  # forced: one overfull line
+        a = cands[furthest]
+        k = furthest + 1
+        lines += 1
+    return lines
+
+
+def _search(
+    atoms: Atoms, widths: Widths, cands: list[int], justify: bool, min_han: int, tolerance: float
+) -> tuple[list[int], int, float] | None:
+    """Dynamic programming over break points; lines looser than `tolerance` are skipped unless it is infinite.
+
+    Returns the break points, the number of lines and the demerits, or None when the end is out of reach.
+    """
+    n = atoms.n
+    width_sum, glue_sum = atoms.width_sum, atoms.glue_sum
+    stretch_sum, shrink_sum, punct_sum = atoms.stretch_sum, atoms.shrink_sum, atoms.punct_sum
+    start_trim, end_trim, pushin, penalty = atoms.start_trim, atoms.end_trim, atoms.pushin, atoms.penalty
+    han_sum, kind = atoms.han_sum, atoms.kind
+    total_han = han_sum[n]
+    first_w, rest_w, reserve = widths.first, widths.rest, widths.last_reserve
+    margin = widths.em + FUZZ
+    orphan_width = min_han * widths.em - FUZZ
+    loose = tolerance == math.inf
+    # Stop scanning shorter lines once they are this much looser than allowed (widths are only nearly monotone).
+    stop_ratio = tolerance * STOP_FACTOR
+
+    best_lines = [0] * (n + 1)
+    best_dem = [math.inf] * (n + 1)
+    prev = [-1] * (n + 1)
+    best_dem[0] = 0.0
+    actives = [0]
+    lo = 0
+    for b in cands:
+        last = b == n
+        pen = penalty[b]
+        pen2 = pen * pen if not last else 0.0
+        # Drop actives from which every line to here (and further) is overfull even fully squeezed.
+        while lo < len(actives):
+            a = actives[lo]
+            avail = first_w if a == 0 else rest_w
+            natural = width_sum[b] - width_sum[a] + glue_sum[b - 1] - glue_sum[a] - start_trim[a]
+            squeeze = shrink_sum[b - 1] - shrink_sum[a] + punct_sum[b - 1] - punct_sum[a] if justify else 0.0
+            if natural - squeeze <= avail + margin:
+                break
+            lo += 1
+        got_lines = 0
+        got_dem = math.inf
+        got_prev = -1
+        for idx in range(lo, len(actives)):
+            a = actives[idx]
+            avail = first_w if a == 0 else rest_w
+            if last:
+                avail -= reserve
+            width = width_sum[b] - width_sum[a] + glue_sum[b - 1] - glue_sum[a] - start_trim[a] - end_trim[b]
+            if width > avail + FUZZ:
+                if not justify:
+                    continue
+                shrink = shrink_sum[b - 1] - shrink_sum[a]
+                if pushin[b]:
+                    shrink += min(pushin[b], punct_sum[b - 1] - punct_sum[a])
+                if width - shrink > avail + FUZZ:
+                    continue
+                ratio = (width - avail) / shrink
+                bad = 100.0 * ratio * ratio * ratio * (PUSH_IN_WEIGHT if pushin[b] else 1.0)
+            elif last:
+                bad = 0.0
+            else:
+                slack = avail - width
+                if slack <= FUZZ:
+                    bad = 0.0
+                elif kind[b] == INTRA_URL or kind[b] == INTRA_ANY:
+                    # A line ending inside a split URL or word stays ragged: its gaps are not stretched.
+                    if not loose:
+                        continue
+                    ratio = slack / (RAGGED_SHARE * avail)
+                    bad = min(BADNESS_CAP, 100.0 * ratio * ratio * ratio)
+                elif stretch_sum[b - 1] - stretch_sum[a] <= 0.0:
+                    if not loose:
+                        continue
+                    bad = BADNESS_CAP * (1.0 + slack / avail)  # one cluster alone, nothing to stretch
+                else:
+                    stretch = stretch_sum[b - 1] - stretch_sum[a]
+                    ratio = slack / stretch
+                    if ratio > tolerance:
+                        if ratio > stop_ratio:
+                            break
+                        continue
+                    bad = 100.0 * ratio * ratio * ratio
+                    if bad > BADNESS_CAP:
+                        bad = BADNESS_CAP * (1.0 + slack / avail)  # capped, but the looser the worse
+            dem = best_dem[a] + (LINE_PENALTY + bad) ** 2 + pen2
+            # 孤字: too few Han characters on the last line, and too little else either (trailing marks aside).
+            if last and han_sum[n] - han_sum[a] < min_han <= total_han and width - pushin[n] < orphan_width:
+                dem += ORPHAN_DEMERITS
+            lines = best_lines[a] + 1
+            if lines < got_lines or got_prev < 0 or (lines == got_lines and dem < got_dem):
+                got_lines, got_dem, got_prev = lines, dem, a
+        if got_prev < 0 and loose:
+            # Nothing fits (one atom wider than the measure): set it overfull after the last reachable break.
+            a = actives[-1]
+            got_lines, got_dem, got_prev = best_lines[a] + 1, best_dem[a] + OVERFULL_DEMERITS, a
+        if got_prev >= 0:
+            best_lines[b], best_dem[b], prev[b] = got_lines, got_dem, got_prev
+            if not last:
+                actives.append(b)
+    if prev[n] < 0:
+        return None
+    breaks = []
+    b = n
+    while b > 0:
+        breaks.append(b)
+        b = prev[b]
+    breaks.reverse()
+    return breaks, best_lines[n], best_dem[n]

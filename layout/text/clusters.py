@@ -1,0 +1,120 @@
+"""Tokenising: split text into mandatory-break segments of clusters that never split, and mark where breaks may go."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from layout.text.cjk import (
+    DASH_PAIR,
+    ELLIPSIS_PAIR,
+    NO_END,
+    NO_START,
+    PAIRS_MAY_START,
+    CharClass,
+    Level,
+    classify,
+)
+
+
+class Kind(IntEnum):
+    """What a cluster is; the composer needs it for spacing and the line-start rules."""
+
+    IDEO = 0  # one Han (or other ideographic-width) character
+    PUNCT = 1  # one CJK punctuation mark
+    LATIN = 2  # a run of Latin letters, digits, half-width punctuation: a word, number, URL, e-mail address
+    PAIR = 3  # —— or ……
+    DOCNUM = 4  # a document number's 〔2018〕188号 part
+
+
+# 〔2018〕188号, [2018]45号, (2017)22 号: the bracketed year and the serial number stay on one line.
+DOCNUM_RE = re.compile(r"[〔［\[【（(]\d{4}[〕］\]】）)]\d+ ?号")
+
+# How a junction between two clusters may break.
+BREAK = 0  # a legal break opportunity
+GLUE = 1  # prohibited by the line-start/line-end rules; an emergency may still break here
+
+
+@dataclass(slots=True)
+class Segment:
+    """The clusters between two mandatory breaks. Junction j sits before cluster j (j ≥ 1)."""
+
+    start: int  # text index where the segment begins (after the previous "\n")
+    stop: int  # text index of its "\n", or the end of the text
+    begins: list[int] = field(default_factory=list)  # first character index of each cluster
+    ends: list[int] = field(default_factory=list)  # index after its last character
+    kinds: list[Kind] = field(default_factory=list)
+    spaces: list[int] = field(default_factory=list)  # per junction: index of the first white space in it, or -1
+    breaks: list[int] = field(default_factory=list)  # per junction: BREAK or GLUE (index 0 unused)
+    held: list[bool] = field(default_factory=list)  # per cluster: may not start a line (a closing mark, 、。…)
+
+
+def parse_segments(text: str, level: Level) -> list[Segment]:
+    """Cluster `text` and classify each junction under the prohibition `level`; one Segment per "\\n"-line."""
+    docnums = {m.start(): m.end() for m in DOCNUM_RE.finditer(text)}
+    classes = list(map(classify, text))
+    segments: list[Segment] = []
+    seg = Segment(0, len(text))
+    pending_space = -1
+    n = len(text)
+    i = 0
+    latin, space, newline = CharClass.LATIN, CharClass.SPACE, CharClass.NEWLINE
+    while i < n:
+        c = classes[i]
+        if c == newline:
+            seg.stop = i
+            segments.append(seg)
+            seg = Segment(i + 1, n)
+            pending_space = -1
+            i += 1
+            continue
+        if c == space:
+            if pending_space < 0:
+                pending_space = i
+            i += 1
+            continue
+        if i in docnums:
+            j, kind = docnums[i], Kind.DOCNUM
+        elif c == latin:
+            j = i + 1
+            while j < n and classes[j] == latin and j not in docnums:
+                j += 1
+            kind = Kind.LATIN
+        elif c == CharClass.IDEO:
+            j, kind = i + 1, Kind.IDEO
+        elif text.startswith(DASH_PAIR, i) or text.startswith(ELLIPSIS_PAIR, i):
+            j, kind = i + 2, Kind.PAIR
+        else:
+            j, kind = i + 1, Kind.PUNCT
+        if seg.begins:
+            seg.spaces.append(pending_space)
+        else:
+            seg.spaces.append(-1)  # junction 0: the segment start (leading white space is dropped)
+        seg.begins.append(i)
+        seg.ends.append(j)
+        seg.kinds.append(kind)
+        pending_space = -1
+        i = j
+    segments.append(seg)
+    for s in segments:
+        s.breaks, s.held = _junction_breaks(text, s, level)
+    return segments
+
+
+def _junction_breaks(text: str, seg: Segment, level: Level) -> tuple[list[int], list[bool]]:
+    """BREAK or GLUE for each junction of `seg` (junction 0, the segment start, is GLUE), and which clusters
+    may not start a line."""
+    no_start, no_end = NO_START[level], NO_END[level]
+    pairs_may_start = PAIRS_MAY_START[level]
+    out = [GLUE]
+    begins, ends, kinds = seg.begins, seg.ends, seg.kinds
+    held = [False] * len(begins)
+    for j in range(1, len(begins)):
+        if kinds[j] == Kind.PAIR:
+            held[j] = not pairs_may_start
+        else:
+            held[j] = text[begins[j]] in no_start
+        prohibited = held[j] or text[ends[j - 1] - 1] in no_end
+        out.append(GLUE if prohibited else BREAK)
+    return out, held

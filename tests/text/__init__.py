@@ -1,0 +1,1 @@
+"""Tests of the Chinese line composer (layout/text)."""
