@@ -1,0 +1,195 @@
+"""Font layer benchmark: bundled-face load times (cold and warm) and the PDF bytes embedded fonts add per page.
+
+    python benchmarks/bench_fonts.py                  # load times + PDF sizes for 1, 5 and 20 pages
+    python benchmarks/bench_fonts.py --convert-ttc    # also: first conversion of a system CFF collection face
+
+Cold: a fresh Python process imports layout.fonts, then load_face() parses and registers the face
+(the import is timed separately). Warm: load_face() again in the same process (process cache), and
+after reset_reportlab() (file parsed again, OS page cache hot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+
+from layout.fonts import FontSpec, bundled_fonts_dir, load_face, reset_reportlab
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSansSC-Bold.ttf")
+SAMPLE_ISSUE = REPO / "issues" / "2018-0602.yaml"
+SYSTEM_TTC = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+SYSTEM_FACE = "NotoSerifCJKsc-Regular"
+# page geometry of the size test: A4, 10.5 pt type (五号), 40 characters a line, 45 lines a page
+FONT_STREAM = re.compile(rb"/Length (\d+) /Length1 (\d+)")
+PAGE_W, PAGE_H, FONT_SIZE, CHARS_PER_LINE, LINES_PER_PAGE = 595.0, 842.0, 10.5, 40, 45
+
+COLD_SCRIPT = """
+import sys, time
+t0 = time.perf_counter()
+from layout.fonts import FontSpec, load_face
+t1 = time.perf_counter()
+face = load_face(FontSpec(__import__("pathlib").Path(sys.argv[1])))
+t2 = time.perf_counter()
+print(f"{t1 - t0:.4f} {t2 - t1:.4f} {face.glyph_count}")
+"""
+
+
+def time_cold(path: Path, repeats: int) -> tuple[float, float, int]:
+    """(median import seconds, median load seconds, glyph count) over `repeats` fresh processes."""
+    imports, loads, glyphs = [], [], 0
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_SCRIPT, str(path)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        imports.append(float(out[0]))
+        loads.append(float(out[1]))
+        glyphs = int(out[2])
+    return statistics.median(imports), statistics.median(loads), glyphs
+
+
+def time_warm(path: Path, repeats: int) -> tuple[float, float]:
+    """(median seconds of a process-cache hit, median seconds to parse again after reset_reportlab)."""
+    load_face(FontSpec(path))
+    hits = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        load_face(FontSpec(path))
+        hits.append(time.perf_counter() - start)
+    reparses = []
+    for _ in range(repeats):
+        reset_reportlab()
+        start = time.perf_counter()
+        load_face(FontSpec(path))
+        reparses.append(time.perf_counter() - start)
+    return statistics.median(hits), statistics.median(reparses)
+
+
+def load_sample_text() -> str:
+    """The printed text of the sample issue, run together (whitespace dropped)."""
+    from layout.loader import load_issue
+
+    issue = load_issue(SAMPLE_ISSUE)
+    return "".join("".join(text.plain.split()) for text in issue.texts())
+
+
+def render_pages(text: str, pages: int, font_name: str) -> bytes:
+    """`pages` pages of `text` (cycled) in fixed lines, compressed as a real render would be."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
+    per_page = CHARS_PER_LINE * LINES_PER_PAGE
+    for page in range(pages):
+        canvas.setFont(font_name, FONT_SIZE)
+        start = page * per_page
+        chunk = (text * (1 + (start + per_page) // len(text)))[start : start + per_page]
+        for line in range(LINES_PER_PAGE):
+            piece = chunk[line * CHARS_PER_LINE : (line + 1) * CHARS_PER_LINE]
+            canvas.drawString(60, PAGE_H - 60 - line * FONT_SIZE * 1.5, piece)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def embedded_font_bytes(pdf: bytes) -> tuple[int, int, int]:
+    """(embedded TrueType programs, their stored (compressed) bytes, their uncompressed bytes).
+
+    ReportLab writes every /FontFile2 stream with /Length (stored) and /Length1 (font program).
+    pypdf confirms the PDF has as many /FontFile2 descriptors as the regex finds streams.
+    """
+    streams = FONT_STREAM.findall(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    descriptors = {
+        font.get_object()["/FontDescriptor"].raw_get("/FontFile2").idnum
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+        if "/FontDescriptor" in font.get_object()
+    }
+    if len(descriptors) != len(streams):
+        raise SystemExit(f"found {len(streams)} font streams but {len(descriptors)} /FontFile2 descriptors")
+    return len(streams), sum(int(stored) for stored, _ in streams), sum(int(program) for _, program in streams)
+
+
+def bench_load(repeats: int) -> None:
+    print("load times (median of", repeats, "runs)")
+    print(f"{'face':26} {'bytes':>10} {'glyphs':>7} {'import s':>9} {'cold s':>8} {'hit µs':>8} {'reparse s':>10}")
+    for name in BUNDLED:
+        path = bundled_fonts_dir() / name
+        imported, cold, glyphs = time_cold(path, repeats)
+        hit, reparse = time_warm(path, repeats)
+        print(
+            f"{name:26} {path.stat().st_size:>10} {glyphs:>7} {imported:>9.3f} {cold:>8.3f} "
+            f"{hit * 1e6:>8.1f} {reparse:>10.3f}"
+        )
+
+
+def bench_pdf_size(page_counts: tuple[int, ...]) -> None:
+    face = load_face(FontSpec(bundled_fonts_dir() / BUNDLED[0]))
+    text = load_sample_text()
+    ascii_text = "The quick brown fox jumps over the lazy dog. " * (len(text) // 45 + 1)
+    print()
+    print(f"PDF size: {FONT_SIZE} pt text, {CHARS_PER_LINE}×{LINES_PER_PAGE} characters a page, compressed pages;")
+    print(f"sample text: {len(text)} characters of {SAMPLE_ISSUE.name}, {len(set(text))} distinct")
+    print(
+        f"{'pages':>5} {'distinct':>8} {'CJK PDF':>9} {'Helvetica':>9} {'difference':>10} {'per page':>9} "
+        f"{'subsets':>7} {'font bytes':>10} {'unpacked':>9}"
+    )
+    per_page = CHARS_PER_LINE * LINES_PER_PAGE
+    for pages in page_counts:
+        cjk = render_pages(text, pages, face.name)
+        latin = render_pages(ascii_text, pages, "Helvetica")
+        programs, font_bytes, program_bytes = embedded_font_bytes(cjk)
+        distinct = len(set((text * (1 + pages * per_page // len(text)))[: pages * per_page]))
+        difference = len(cjk) - len(latin)
+        print(
+            f"{pages:>5} {distinct:>8} {len(cjk):>9} {len(latin):>9} {difference:>10} {difference / pages:>9.0f} "
+            f"{programs:>7} {font_bytes:>10} {program_bytes:>9}"
+        )
+
+
+def bench_conversion() -> None:
+    """First load of a CFF collection face (subset-free conversion of every glyph), then the cached load."""
+    if not SYSTEM_TTC.exists():
+        print(f"\nconversion: {SYSTEM_TTC} not installed, skipped")
+        return
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["BULLETIN_CACHE_DIR"] = cache
+        spec = FontSpec(SYSTEM_TTC, face_name=SYSTEM_FACE)
+        reset_reportlab()
+        start = time.perf_counter()
+        face = load_face(spec)
+        first = time.perf_counter() - start
+        reset_reportlab()
+        start = time.perf_counter()
+        load_face(spec)
+        cached = time.perf_counter() - start
+        print(f"\nconversion of {SYSTEM_TTC.name} face {SYSTEM_FACE}: {face.glyph_count} glyphs")
+        print(f"first load (convert + write cache): {first:.1f} s; cached file {face.path.stat().st_size} bytes")
+        print(f"later load (from the cache): {cached:.3f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--pages", type=int, nargs="+", default=[1, 5, 20])
+    parser.add_argument("--convert-ttc", action="store_true", help=f"also time converting {SYSTEM_TTC.name}")
+    args = parser.parse_args()
+    bench_load(args.repeats)
+    bench_pdf_size(tuple(args.pages))
+    if args.convert_ttc:
+        bench_conversion()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
