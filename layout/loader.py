@@ -718,9 +718,11 @@ def run_check(args: argparse.Namespace) -> int:
     publication = Path(args.publication) if args.publication else None
     failed = False
     if args.theme:
-        for diag in check_theme_option(args.theme):
-            failed = True
+        problems = check_theme_option(args.theme)
+        for diag in problems:
             print(diag.format(), file=sys.stderr)  # noqa: T201
+        if problems:
+            return 2  # every issue would fail the same way: say it once
     for name in args.sources:
         diags = check_source(Path(name), publication, args.theme)
         for diag in diags:

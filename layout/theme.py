@@ -327,8 +327,10 @@ class _Resolver:
             self.fail(
                 f"fonts.{key}.{extra}", f"unknown font option `{extra}`", "file, index, face, weight, synthetic_bold"
             )
-        file = Path(str(value["file"]))
-        path = bundled_fonts_dir() / file if len(file.parts) == 1 else (theme_path.parent / file).resolve()
+        written = str(value["file"])
+        # A bare name ("NotoSerifSC-Regular.ttf") is a bundled font; "./x.ttf" or "f/x.ttf" is beside the theme.
+        bundled = "/" not in written and "\\" not in written
+        path = bundled_fonts_dir() / written if bundled else (theme_path.parent / written).resolve()
         if not path.is_file():
             self.fail(f"fonts.{key}.file", f"font file {path} does not exist")
         return FontSpec(
