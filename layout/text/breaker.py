@@ -20,6 +20,7 @@ STOP_FACTOR = 1.25  # first pass: lines this much looser than TOLERANCE end the 
 TOLERANCE = 1.0  # first pass: the largest stretch ratio considered (0.1 em per gap with JUSTIFY_STRETCH)
 # A line ending inside a split URL can only be ragged: rate its slack against this share of the measure.
 RAGGED_SHARE = 0.5
+LONELY_TAIL_SHARE = 1 / 3  # a Han-free paragraph end wider than this share of the measure suspends the 孤字 rule
 ORPHAN_DEMERITS = 1e11  # 孤字: a last line with too few Han characters, worse than any one bad line
 OVERFULL_DEMERITS = 1e14  # a forced overfull line (one atom wider than the measure)
 
@@ -130,8 +131,13 @@ def _search(
     total_han = han_sum[n]
     first_w, rest_w, reserve = widths.first, widths.rest, widths.last_reserve
     margin = widths.em + FUZZ
-    orphan_width = min_han * widths.em - FUZZ
     loose = tolerance == math.inf
+    orphan_width = min_han * widths.em - FUZZ
+    # The 孤字 rule asks for Han characters on the last line; it stands down when the paragraph ends in a long
+    # run without any (a URL, an address), which no Han character could keep company without a ragged line.
+    last_han = next((k for k in range(n - 1, -1, -1) if han_sum[k + 1] > han_sum[k]), -1)
+    tail_run = width_sum[n] - width_sum[last_han + 1]
+    lonely_rule = min_han <= total_han and tail_run < LONELY_TAIL_SHARE * min(first_w, rest_w)
     # Stop scanning shorter lines once they are this much looser than allowed (widths are only nearly monotone).
     stop_ratio = tolerance * STOP_FACTOR
 
@@ -200,8 +206,11 @@ def _search(
                     if bad > BADNESS_CAP:
                         bad = BADNESS_CAP * (1.0 + slack / avail)  # capped, but the looser the worse
             dem = best_dem[a] + (LINE_PENALTY + bad) ** 2 + pen2
-            # 孤字: too few Han characters on the last line, and too little else either (trailing marks aside).
-            if last and han_sum[n] - han_sum[a] < min_han <= total_han and width - pushin[n] < orphan_width:
+            # 孤字: a last line narrower than `min_han` ems, or with fewer Han characters than that when the
+            # paragraph has Han characters to give it (trailing marks aside).
+            if last and (
+                width - pushin[n] < orphan_width or (lonely_rule and han_sum[n] - han_sum[a] < min_han)
+            ):
                 dem += ORPHAN_DEMERITS
             lines = best_lines[a] + 1
             if lines < got_lines or got_prev < 0 or (lines == got_lines and dem < got_dem):

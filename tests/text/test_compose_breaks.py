@@ -101,13 +101,14 @@ def test_dash_and_ellipsis_pairs(text: str, strictness: Strictness, expected: li
     ("text", "expected"),
     [
         # Numbers with their signs, units and inner punctuation stay whole.
-        ("一二三四五六七八2018-2020年", ["一二三四五六七八", "2018-2020年"]),
+        # (The last line also takes a second Han character: no 孤字.)
+        ("一二三四五六七八2018-2020年", ["一二三四五六七", "八2018-2020年"]),
         ("一二三四五六七八九9:00-16:30", ["一二三四五六七八九", "9:00-16:30"]),
         ("电话58832886/58832996", ["电话", "58832886/58832996"]),
         ("一二三四五六七八九20%的增长", ["一二三四五六七八九", "20%的增长"]),
         ("一二三四五六七八2030—重大项目", ["一二三四五六七八", "2030—重大项目"]),
         # A document number keeps its year and serial: no break after 〕 although a closing mark allows one.
-        ("一二三四五六〔2018〕188号", ["一二三四五六", "〔2018〕188号"]),
+        ("一二三四五六〔2018〕188号", ["一二三四五", "六〔2018〕188号"]),
         ("一二三四五六七八国科发资[2018]45号", ["一二三四五六七八国科", "发资[2018]45号"]),
         # An e-mail address is one cluster.
         ("联系人电话hzch@mail.tj.cn即可", ["联系人电话", "hzch@mail.tj.cn即可"]),
@@ -255,9 +256,15 @@ def test_no_lone_character_on_the_last_line(min_han: int, expected: list[str]) -
     assert line_texts(text, first_indent=20.0, min_last_line_han=min_han) == expected
 
 
-def test_a_long_cluster_is_no_lone_character() -> None:
-    # The last line holds one Han character, but a whole document number: nothing to fix.
-    assert line_texts("一二三四五六〔2018〕188号") == ["一二三四五六", "〔2018〕188号"]
+def test_a_last_line_gets_two_han_characters_even_beside_a_number() -> None:
+    # "〔2018〕188号" alone would leave one Han character on the last line: a second one comes down.
+    assert line_texts("一二三四五六〔2018〕188号") == ["一二三四五", "六〔2018〕188号"]
+
+
+def test_a_long_latin_ending_suspends_the_han_count() -> None:
+    # Ending in a URL wider than a third of the line, the paragraph cannot give its last line Han characters.
+    # ("网站" could come down and fit, but the line would only look ragged on its first line instead.)
+    assert line_texts("请登录网站www.ex.cn/abcde") == ["请登录网站", "www.ex.cn/abcde"]
 
 
 # ---- CJK–Latin spacing ---------------------------------------------------------------------------------------------
@@ -354,8 +361,8 @@ def test_mixed_styles_measure_per_style() -> None:
 def test_lines_tile_the_input() -> None:
     text = "  一二三四五六七八九十 abc def\n二三  "
     lines = set_text(text)
-    assert [line.text for line in lines] == [TEN, "abc def", "二三"]
-    assert [(line.start, line.stop) for line in lines] == [(2, 13), (13, 21), (21, len(text))]
+    assert [line.text for line in lines] == ["一二三四五六七八", "九十abc def", "二三"]
+    assert [(line.start, line.stop) for line in lines] == [(2, 10), (10, 21), (21, len(text))]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
