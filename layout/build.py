@@ -14,7 +14,7 @@ from layout.errors import Diagnostic, SourceError
 from layout.flowables import ComposeCache, PageRecord
 from layout.model import Issue
 from layout.story import StoryContext, build_story
-from layout.templates import Furniture, make_templates
+from layout.templates import Furniture, alternate_pages, make_templates
 from layout.theme import Theme
 
 log = logging.getLogger("layout.progress")
@@ -83,7 +83,7 @@ def _build_once(
         initialFontName=theme.chain("body")[0].name,
         initialFontSize=theme.style("body").size,
     )
-    story = build_story(issue, StoryContext(theme, cache, record, previous))
+    story = [alternate_pages(), *build_story(issue, StoryContext(theme, cache, record, previous))]
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:

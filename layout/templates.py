@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.doctemplate import BaseDocTemplate, PageTemplate
+from reportlab.platypus.doctemplate import BaseDocTemplate, NextPageTemplate, PageTemplate
 from reportlab.platypus.frames import Frame
 
 from layout.flowables import ComposeCache, PageRecord
@@ -82,10 +82,16 @@ def make_templates(theme: Theme, furniture: Furniture) -> list[PageTemplate]:
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
 
     return [
-        PageTemplate("first", [frame("first", geo.margin_inner)], onPageEnd=furniture, autoNextPageTemplate="even"),
-        PageTemplate("odd", [frame("odd", geo.margin_inner)], onPageEnd=furniture, autoNextPageTemplate="even"),
-        PageTemplate("even", [frame("even", geo.margin_outer)], onPageEnd=furniture, autoNextPageTemplate="odd"),
+        PageTemplate("first", [frame("first", geo.margin_inner)], onPageEnd=furniture),
+        PageTemplate("odd", [frame("odd", geo.margin_inner)], onPageEnd=furniture),
+        PageTemplate("even", [frame("even", geo.margin_outer)], onPageEnd=furniture),
     ]
 
 
-__all__ = ["Furniture", "baseline_offset", "make_templates"]
+def alternate_pages() -> NextPageTemplate:
+    """Put first in the story: after page 1, pages cycle even, odd, even… (a template cycle, because
+    ReportLab's autoNextPageTemplate applies each switch one page late)."""
+    return NextPageTemplate(["even", "odd"])
+
+
+__all__ = ["Furniture", "alternate_pages", "baseline_offset", "make_templates"]

@@ -84,6 +84,7 @@ class _Segment:
     x: float
     gap: float
     chars: list[str]
+    xs: list[float]  # each glyph's own origin
     end: float  # expected pen position of the next glyph with the same gap
 
 
@@ -95,17 +96,19 @@ def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
         natural = measure(ink, g.text)
         seg = out[-1] if out else None
         if seg is not None and seg.ink == ink:
-            gap = g.x - (seg.end - seg.gap)
-            if len(seg.chars) == 1 and abs(gap) < ink.size:  # the second glyph fixes the segment's gap
-                seg.gap = gap
-                seg.end = g.x + natural + gap
-                seg.chars.append(g.text)
-                continue
-            if abs(g.x - seg.end) < SEGMENT_FUZZ:
+            if len(seg.chars) == 1:
+                # The second glyph fixes the segment's gap (seg.end is still the first glyph's natural end).
+                joins = abs(g.x - seg.end) < ink.size
+                if joins:
+                    seg.gap = g.x - seg.end
+            else:
+                joins = abs(g.x - seg.end) < SEGMENT_FUZZ
+            if joins:
                 seg.end = g.x + natural + seg.gap
                 seg.chars.append(g.text)
+                seg.xs.append(g.x)
                 continue
-        out.append(_Segment(ink, g.x, 0.0, [g.text], g.x + natural))
+        out.append(_Segment(ink, g.x, 0.0, [g.text], [g.x], g.x + natural))
     return out
 
 
@@ -138,8 +141,14 @@ def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
                 text.setStrokeColorCMYK(*ink.color)
                 canvas.setLineWidth(SYNTHETIC_BOLD_STROKE_EM * ink.size)
         text.setCharSpace(seg.gap + ink.tracking)
-        text.setTextOrigin(x + seg.x, baseline)
-        text.textOut("".join(seg.chars))
+        chars = "".join(seg.chars)
+        start = 0
+        # One text show per embedded subset, each from its own origin: readers that drop the character
+        # spacing at a subset switch (pdfminer, hence pdfplumber) still see every glyph where it is.
+        for length in ink.face.subset_chunks(chars, canvas._doc) if seg.gap or ink.tracking else [len(chars)]:
+            text.setTextOrigin(x + seg.xs[start], baseline)
+            text.textOut(chars[start : start + length])
+            start += length
     if stroked:
         text.setTextRenderMode(0)
     canvas.drawText(text)

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from layout.loader import load_issue
 from layout.model import Issue, Paragraph
+from layout.quality import assess
 from layout.render import RenderResult, render_issue
 from layout.story import section_label
 from layout.theme import Theme, load_theme
@@ -192,3 +193,24 @@ def test_two_renders_are_byte_identical(rendered: RenderResult, tmp_path: Path) 
     again = render_issue(SAMPLE, tmp_path / "again.pdf")
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (rendered.path, again.path)]
     assert digest[0] == digest[1]
+
+
+def test_text_block_sits_on_the_binding_side_margin(
+    theme: Theme, lines: list[TextLine], rendered: RenderResult
+) -> None:
+    """Duplex printing: the inner margin is on the left of odd pages and on the right of even pages."""
+    for page in range(1, rendered.pages + 1):
+        lefts = [line.x0 for line in body_lines(lines, theme) if line.page == page]
+        expected = theme.page.margin_inner if page % 2 else theme.page.margin_outer
+        assert min(lefts) == pytest.approx(expected - theme.style("body").size / 2, abs=0.6) or min(
+            lefts
+        ) == pytest.approx(expected, abs=0.05), f"page {page}: text starts at {min(lefts):.1f}, expected {expected:.1f}"
+
+
+def test_composition_quality_on_the_sample(theme: Theme, rendered: RenderResult) -> None:
+    report = assess(rendered.path, theme)
+    assert report.prohibited == []
+    assert report.lonely == []
+    assert report.loose == []  # loose gaps only beside unbreakable Latin runs
+    assert report.body_nonfinal > 200
+    assert report.flush_share >= 0.99, report.not_flush
