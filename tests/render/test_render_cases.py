@@ -182,3 +182,40 @@ def test_an_image_is_scaled_into_the_text_block(tmp_path: Path) -> None:
     widths = sorted(round(im["x1"] - im["x0"], 1) for im in images)
     assert widths == sorted([round(theme.page.text_width, 1), 72.0, round(40 / 25.4 * 72, 1)])
     assert "扫码关注" in text
+
+
+def test_fallback_faces_share_the_baseline_and_synthetic_bold_strokes(tmp_path: Path) -> None:
+    """A body face missing characters falls back per character; a face without bold is stroked to embolden."""
+    import sys
+
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from fontfactory import build_truetype_font, save_font
+
+    save_font(build_truetype_font(chars="中文字国，。 ", family="Tiny Song"), tmp_path / "Tiny.ttf")
+    (tmp_path / "mytheme.yaml").write_text(
+        "parent: default\n"
+        "fonts:\n"
+        "  tiny: {file: ./Tiny.ttf}\n"
+        "  kai: {file: NotoSerifSC-Regular.ttf, synthetic_bold: true}\n"
+        "roles:\n"
+        "  body: [tiny, song]\n"
+        "  body-bold: [kai]\n",
+        encoding="utf-8",
+    )
+    source = make_issue(tmp_path, ["中文字国是**粗体**，中文。"])
+    publication = tmp_path / "bulletin.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("theme: default", "theme: mytheme.yaml"))
+    result = render_issue(source, tmp_path / "fallback.pdf")
+    import pdfplumber
+
+    with pdfplumber.open(result.path) as pdf:
+        chars = {c["text"]: c for c in pdf.pages[1].chars if c["text"] in "中是粗"}
+    assert "TinySong" in chars["中"]["fontname"].replace(" ", "")
+    assert "NotoSerif" in chars["是"]["fontname"]
+    baselines = {round(c["matrix"][5], 2) for c in chars.values()}
+    assert len(baselines) == 1, "faces on one line share the baseline"
+    content = PdfReader(result.path).pages[1].get_contents().get_data()
+    assert b" 2 Tr" in content, "the bold run is drawn fill+stroke"
+    assert b"0 Tr" in content, "and the text after it is filled again"
