@@ -306,13 +306,15 @@ def load_yaml(path: Path, name: str | None = None, *, loader: type[BoundedCompos
     composer = (loader or BoundedLoader)(text)  # type: ignore[call-arg]
     try:
         root = composer.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        return YamlSource(name, text, None, [*diags, describe_yaml_error(name, text, exc)])
-    except yaml.YAMLError as exc:  # ReaderError has no mark; scrub_text removes what triggers it
-        if loader is not PureLoader and "nesting depth" in str(exc):
-            # Newer libyaml refuses deep nesting itself, without a position: the pure parser stops at our
-            # own (lower) limit and says where.
+    except yaml.YAMLError as exc:
+        if loader is not PureLoader and "maximum nesting depth" in str(exc):
+            # Newer libyaml refuses deep nesting itself, before our composer counts it: the pure parser
+            # stops at our own (lower) limit and says where.
+            composer.dispose()  # type: ignore[attr-defined]
             return load_yaml(path, name, loader=PureLoader)
+        if isinstance(exc, yaml.MarkedYAMLError):
+            return YamlSource(name, text, None, [*diags, describe_yaml_error(name, text, exc)])
+        # ReaderError has no mark; scrub_text removes what triggers it
         return YamlSource(name, text, None, [*diags, Diagnostic(SourcePos(name, 1, 1), f"invalid YAML: {exc}")])
     finally:
         composer.dispose()  # type: ignore[attr-defined]
