@@ -310,7 +310,6 @@ def load_yaml(path: Path, name: str | None = None, *, loader: type[BoundedCompos
         if loader is not PureLoader and "maximum nesting depth" in str(exc):
             # Newer libyaml refuses deep nesting itself, before our composer counts it: the pure parser
             # stops at our own (lower) limit and says where.
-            composer.dispose()  # type: ignore[attr-defined]
             return load_yaml(path, name, loader=PureLoader)
         if isinstance(exc, yaml.MarkedYAMLError):
             return YamlSource(name, text, None, [*diags, describe_yaml_error(name, text, exc)])
