@@ -1,0 +1,800 @@
+"""`bulletin batch`: render every issue under folders or globs in parallel, skip unchanged ones, bind a volume."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import glob
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any, TextIO
+
+import reportlab
+
+from layout import __version__
+from layout.build import document_title
+from layout.errors import Diagnostic, SourceError, SourcePos, sort_diagnostics
+from layout.loader import PUBLICATION_FILE, check_theme_option, find_publication, load_issue, read_publication
+from layout.model import Image, Issue
+from layout.render import render_issue, write_atomically
+from layout.theme import Theme, load_theme
+from layout.validate import resolve_theme
+from layout.volume import VolumeIssue, build_volume, volume_key
+
+try:
+    import resource
+except ImportError:  # Windows: no getrusage; peak memory is then reported as unknown
+    resource = None  # type: ignore[assignment]
+
+MANIFEST_NAME = ".bulletin-manifest.json"
+MANIFEST_FORMAT = 1
+YAML_SUFFIXES = (".yaml", ".yml")
+GLOB_CHARS = frozenset("*?[")
+# The cheap issue test: a top-level `issue:` key at the start of a line (optionally quoted, after a BOM).
+ISSUE_KEY = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?issue[\"']?[ \t]*:", re.MULTILINE)
+MANIFEST_SAVE_INTERVAL = 1.0  # seconds: often enough that an interrupted run keeps nearly all of its work
+MAX_POOL_ATTEMPTS = 2  # an issue whose worker process dies twice is reported as failed, not retried forever
+HASH_CHUNK = 1 << 20
+
+
+class BatchUsageError(Exception):
+    """Arguments that name nothing to render or cannot work (exit 2)."""
+
+
+class Status(Enum):
+    RENDERED = "rendered"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+# --- finding the issues ----------------------------------------------------------------------------------------
+
+
+def is_issue_source(path: Path) -> bool:
+    """A YAML file that is not a publication file: not bulletin.yaml, and it has a top-level `issue:` key."""
+    if path.suffix.lower() not in YAML_SUFFIXES or path.name == PUBLICATION_FILE:
+        return False
+    try:
+        return ISSUE_KEY.search(path.read_bytes()) is not None
+    except OSError:
+        return True  # unreadable: let its render say why, rather than skip it silently
+
+
+def walk_folder(folder: Path) -> Iterator[Path]:
+    """Every file under `folder`, hidden folders (.git, .venv) left out."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            yield Path(root) / name
+
+
+def find_sources(paths: Sequence[str]) -> list[Path]:
+    """The issue sources under folders (recursively), globs and files, deduplicated, in a stable sorted order.
+
+    Raises BatchUsageError naming every argument that is neither an existing path nor a glob.
+    """
+    found: dict[Path, Path] = {}  # resolved -> as named, so a file reached twice is rendered once
+    missing: list[str] = []
+    for arg in paths:
+        if any(ch in GLOB_CHARS for ch in arg):
+            named = [Path(match) for match in sorted(glob.glob(arg, recursive=True))]
+        elif Path(arg).exists():
+            named = [Path(arg)]
+        else:
+            missing.append(arg)
+            continue
+        for path in named:
+            for candidate in walk_folder(path) if path.is_dir() else [path]:
+                if is_issue_source(candidate):
+                    found.setdefault(candidate.resolve(), candidate)
+    if missing:
+        raise BatchUsageError("\n".join(f"{arg}: no such file or folder" for arg in missing))
+    return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+def plan_outputs(sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
+    """<out>/<stem>.pdf per source; sources sharing a stem keep their folders (relative to the common one)."""
+    groups: dict[str, list[Path]] = {}
+    for source in sources:
+        groups.setdefault(source.stem, []).append(source)
+    parents = [str(s.resolve().parent) for s in sources]
+    root = Path(os.path.commonpath(parents)) if parents else Path()
+    outputs: dict[Path, Path] = {}
+    for stem, group in groups.items():
+        if len(group) == 1:
+            outputs[group[0]] = out_dir / f"{stem}.pdf"
+            continue
+        relative = {s: s.resolve().relative_to(root) for s in group}
+        folders = [rel.parent for rel in relative.values()]
+        for source, rel in relative.items():
+            # x.yaml and x.yml in one folder: only the full name tells them apart
+            name = f"{stem}.pdf" if folders.count(rel.parent) == 1 else f"{rel.name}.pdf"
+            outputs[source] = out_dir / rel.parent / name
+    return outputs
+
+
+# --- the manifest: what each PDF was made from ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    """One rendered PDF: the content hash of every file its render read, and what the volume needs to know."""
+
+    source: str  # the issue file, absolute
+    settings: dict[str, str | None]  # tool and ReportLab versions, --theme, the publication file used
+    inputs: dict[str, str]  # absolute path -> sha256: source, publication, theme files, fonts, images
+    pdf: str  # sha256 of the PDF written
+    pages: int
+    year: int
+    number: str
+    title: str
+    masthead: str
+
+
+@dataclass
+class Manifest:
+    """`<out>/.bulletin-manifest.json`: output path (relative to out/, POSIX) -> IssueRecord, and the volumes bound.
+
+    `volumes`: absolute volume path -> {"key": volume_key(...), "pdf": sha256 of the volume written}.
+    """
+
+    path: Path
+    records: dict[str, IssueRecord] = field(default_factory=dict)
+    volumes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def save(self) -> None:
+        data = {"format": MANIFEST_FORMAT, "tool": __version__, "volumes": self.volumes,
+                "issues": {key: asdict(record) for key, record in self.records.items()}}
+        text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        write_atomically(self.path, text.encode("utf-8"))
+
+
+def load_manifest(out_dir: Path) -> tuple[Manifest, str | None]:
+    """The manifest in `out_dir` (empty if there is none), and a warning if it could not be used."""
+    manifest = Manifest(out_dir / MANIFEST_NAME)
+    try:
+        data = json.loads(manifest.path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return manifest, None
+    except (OSError, ValueError) as exc:
+        return manifest, f"{manifest.path}: unreadable ({exc}); every issue is rendered again"
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("issues"), dict):
+        return manifest, f"{manifest.path}: not a manifest of format {MANIFEST_FORMAT}; every issue is rendered again"
+    for key, raw in data["issues"].items():
+        with contextlib.suppress(TypeError):  # a record of another shape is simply forgotten
+            manifest.records[key] = IssueRecord(**raw)
+    volumes = data.get("volumes")
+    if isinstance(volumes, dict):
+        manifest.volumes = {k: v for k, v in volumes.items() if isinstance(v, dict)}
+    return manifest, None
+
+
+def hash_file(path: Path) -> str | None:
+    """sha256 of a file's content, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def build_settings(theme: str | None, publication: Path) -> dict[str, str | None]:
+    """What besides file contents decides a PDF: the tool, the PDF library, --theme, the publication file used."""
+    return {"tool": __version__, "reportlab": reportlab.Version, "theme": theme, "publication": str(publication)}
+
+
+# --- the worker side: render one issue -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """One issue to render. Paths are absolute: workers may run elsewhere, in another folder."""
+
+    source: Path
+    output: Path
+    publication: Path | None = None  # --publication
+    theme: str | None = None  # --theme: a shipped name or an absolute path
+    deliver: bool = False  # return the PDF bytes instead of writing `output` (a remote worker)
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    source: Path
+    record: IssueRecord | None = None  # None: failed
+    seconds: float = 0.0
+    diagnostics: tuple[Diagnostic, ...] = ()  # the source's problems
+    error: str | None = None  # any other failure, with the exception's message
+    pdf: bytes | None = None  # when the job asked for delivery
+    pid: int = 0
+    max_rss: int | None = None  # bytes: this worker process's peak resident memory so far
+
+
+_WARMED: set[str] = set()
+_WARM_LOCK = threading.Lock()
+_RENDER_LOCK = threading.Lock()  # ReportLab keeps global state: one render at a time in a process
+_HASHES: dict[tuple[str, int, int], str] = {}  # (path, mtime_ns, size) -> sha256: fonts are hashed once per worker
+
+
+def warm_process(theme_refs: Iterable[str]) -> None:
+    """Load each theme and every face of its roles once in this process (fonts take most of a cold render)."""
+    with _WARM_LOCK:
+        for ref in theme_refs:
+            if ref in _WARMED:
+                continue
+            _WARMED.add(ref)
+            # A broken theme or font must not kill the worker: the issues using it report it, with positions.
+            with contextlib.suppress(Exception):
+                theme = load_theme(ref)
+                for role in theme.roles:
+                    theme.chain(role)
+
+
+def init_worker(theme_refs: tuple[str, ...]) -> None:
+    """Process-pool initializer: Ctrl-C is the parent's to handle; fonts and themes are loaded once here."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_process(theme_refs)
+
+
+def issue_inputs(issue: Issue, theme: Theme) -> list[Path]:
+    """Every file a render of `issue` reads: the source, its publication, theme files, fonts, images."""
+    files = [issue.source, issue.publication.source or issue.source, *theme.files]
+    files += [spec.path for spec in theme.font_specs.values()]
+    files += [block.path for s in issue.sections for a in s.articles for block in a.blocks if isinstance(block, Image)]
+    return files
+
+
+def hash_inputs(paths: Iterable[Path]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in paths:
+        resolved = path.resolve()
+        try:
+            stat = resolved.stat()
+        except OSError:
+            continue
+        key = (str(resolved), stat.st_mtime_ns, stat.st_size)
+        digest = _HASHES.get(key) or hash_file(resolved)
+        if digest is not None:
+            _HASHES[key] = out[str(resolved)] = digest
+    return out
+
+
+def peak_rss() -> int | None:
+    if resource is None:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB, macOS bytes
+
+
+def render_job(job: RenderJob) -> JobResult:
+    """Render one issue; never raises: a failure comes back as diagnostics (the source's fault) or an error."""
+    started = time.perf_counter()
+    pdf: bytes | None = None
+    try:
+        issue = load_issue(job.source, publication=job.publication)  # inputs are hashed before the render reads them
+        theme = resolve_theme(issue, job.theme)
+        inputs = hash_inputs(issue_inputs(issue, theme))
+        with _RENDER_LOCK:
+            if job.deliver:
+                with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
+                    result = render_issue(job.source, Path(tmp) / job.output.name, publication=job.publication,
+                                          theme=job.theme)
+                    pdf = result.path.read_bytes()
+            else:
+                result = render_issue(job.source, job.output, publication=job.publication, theme=job.theme)
+        digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else hash_file(job.output)
+    except SourceError as exc:
+        return JobResult(job.source, seconds=time.perf_counter() - started, diagnostics=tuple(exc.diagnostics),
+                         pid=os.getpid(), max_rss=peak_rss())
+    except Exception as exc:  # any other failure is this issue's alone: report it, keep the batch going
+        return JobResult(job.source, seconds=time.perf_counter() - started, error=describe_exception(exc),
+                         pid=os.getpid(), max_rss=peak_rss())
+    publication = (issue.publication.source or issue.source).resolve()
+    record = IssueRecord(source=str(job.source), settings=build_settings(job.theme, publication), inputs=inputs,
+                         pdf=digest or "", pages=result.pages, year=issue.info.year, number=issue.info.number,
+                         title=document_title(issue), masthead=issue.publication.masthead)
+    return JobResult(job.source, record, result.seconds, pdf=pdf, pid=os.getpid(), max_rss=peak_rss())
+
+
+def describe_exception(exc: BaseException) -> str:
+    """"ValueError: message (at layout/x.py:12)": the message and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def render_on_dask(job: RenderJob, theme_refs: tuple[str, ...]) -> JobResult:
+    """The Dask task: warm this worker process once (cached), then render and deliver the bytes."""
+    warm_process(theme_refs)
+    return render_job(job)
+
+
+# --- executors: yield results as issues finish ---------------------------------------------------------------
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: workers start from a clean, single-threaded process, with layout preloaded."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["layout.batch"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def stop_pool(executor: ProcessPoolExecutor, futures: Iterable[Future[JobResult]]) -> None:
+    """Cancel what has not started and terminate the workers (their renders write atomically: nothing half-written)."""
+    for future in futures:
+        future.cancel()
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):  # before 3.14 only privately
+        process.terminate()
+
+
+def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...]) -> Iterator[JobResult]:
+    """Render in a process pool; a job whose worker died is retried once in a fresh pool, then reported."""
+    attempts: dict[Path, int] = {}
+    pending = list(jobs)
+    while pending:
+        executor = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=pool_context(),
+                                       initializer=init_worker, initargs=(theme_refs,))
+        futures: dict[Future[JobResult], RenderJob] = {}
+        broken: list[RenderJob] = []
+        try:
+            futures = {executor.submit(render_job, job): job for job in pending}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken.append(job)
+                    continue
+                except Exception as exc:  # e.g. a result that could not be sent back
+                    result = JobResult(job.source, error=describe_exception(exc))
+                yield result
+        except BaseException:  # Ctrl-C, or the consumer stopped early
+            stop_pool(executor, futures)
+            raise
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        pending = []
+        for job in sorted(broken, key=lambda j: j.source):
+            attempts[job.source] = attempts.get(job.source, 0) + 1
+            if attempts[job.source] < MAX_POOL_ATTEMPTS:
+                pending.append(job)
+            else:
+                yield JobResult(job.source, error="the worker process died while rendering it (tried twice)")
+
+
+def run_dask(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...],
+             scheduler: str | None) -> Iterator[JobResult]:
+    """Render on a Dask cluster (at `scheduler`, else a LocalCluster of `workers` processes); PDFs come back as bytes.
+
+    Workers must see the sources, publication, theme and font files at the same absolute paths
+    (a shared file system); the PDFs travel back to this process, which writes them.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_as_completed
+    except ImportError as exc:
+        raise BatchUsageError(f"the dask executor needs Dask distributed ({exc.name} is missing): "
+                              "pip install 'bulletin[dask]'") from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    submitted: list[Any] = []
+    try:
+        for job in jobs:
+            submitted.append(client.submit(render_on_dask, replace(job, deliver=True), theme_refs, pure=False))
+        by_key = {future.key: job for future, job in zip(submitted, jobs, strict=True)}
+        for future in dask_as_completed(submitted):
+            try:
+                yield future.result()
+            except Exception as exc:  # the task itself failed on the cluster (lost worker, unpicklable result)
+                yield JobResult(by_key[future.key].source, error=f"on the Dask cluster: {describe_exception(exc)}")
+    except BaseException:
+        client.cancel(submitted)
+        raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --- the batch ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    out_dir: Path = Path("out")
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    publication: Path | None = None  # absolute
+    theme: str | None = None  # a shipped name or an absolute path
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one issue. `reason` says why it was rendered ("new", "mytheme.yaml changed", …)."""
+
+    source: Path  # as found
+    output: Path
+    status: Status
+    reason: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    messages: tuple[str, ...] = ()  # for a failure: `path:line:col: message` lines, or the error
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    wall: float = 0.0
+    workers: int = 0
+    interrupted: bool = False
+    peak_rss: dict[int, int] = field(default_factory=dict)  # worker pid -> bytes
+    records: dict[Path, IssueRecord] = field(default_factory=dict)  # source -> its up-to-date PDF's record
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    @property
+    def failed(self) -> int:
+        return self.count(Status.FAILED)
+
+
+class Progress:
+    """Receives outcomes as they happen. This base reports nothing (API use); ConsoleProgress prints."""
+
+    def start(self, total: int, to_render: int, workers: int) -> None:
+        """Called once, before any outcome: `to_render` of `total` issues will be rendered."""
+
+    def update(self, outcome: Outcome) -> None:
+        """Called once per issue: unchanged ones first, then each as its render finishes."""
+
+    def finish(self) -> None:
+        """Called once at the end, also after an interruption."""
+
+
+def display_path(path: str | Path, names: dict[str, str] | None = None) -> str:
+    """How a path is shown: as the user named the issue, else relative to the working folder when inside it."""
+    text = str(path)
+    if names and text in names:
+        return names[text]
+    with contextlib.suppress(ValueError):
+        return str(Path(text).relative_to(Path.cwd()))
+    return text
+
+
+def failure_messages(result: JobResult, names: dict[str, str]) -> tuple[str, ...]:
+    """`path:line:col: message` lines with the paths shown as the user wrote them."""
+    if result.error:
+        return (f"{display_path(result.source, names)}: {result.error}",)
+    shown = [Diagnostic(SourcePos(display_path(d.pos.file, names), d.pos.line, d.pos.col) if d.pos else None,
+                        d.message, d.hint) for d in result.diagnostics]
+    lines = tuple(d.format() if d.pos else f"{display_path(result.source, names)}: {d.format()}"
+                  for d in sort_diagnostics(shown))
+    return lines or (f"{display_path(result.source, names)}: failed without a message",)
+
+
+def stale_reason(record: IssueRecord | None, job: RenderJob, settings: dict[str, str | None],
+                 hasher: Callable[[str | Path], str | None]) -> str | None:
+    """Why `job` must be rendered again, or None when its PDF is up to date."""
+    if record is None or record.source != str(job.source):
+        return "new"
+    changed = [key for key in sorted(settings) if record.settings.get(key) != settings[key]]
+    if changed:
+        return f"{', '.join(changed)} changed"
+    if not job.output.is_file():
+        return "output missing"
+    if hasher(job.output) != record.pdf:
+        return "output modified"
+    for path, digest in sorted(record.inputs.items()):
+        if hasher(path) != digest:
+            return f"{display_path(path)} changed"
+    return None
+
+
+def publication_used(source: Path, options: BatchOptions) -> Path:
+    """The publication file the loader will pick for `source` (the issue itself when it has an inline block)."""
+    if options.publication is not None:
+        return options.publication
+    found = find_publication(source)
+    return (found or source).resolve()
+
+
+def theme_refs_for(publications: Iterable[Path], options: BatchOptions) -> tuple[str, ...]:
+    """The themes the workers should warm: --theme, else each publication file's theme."""
+    if options.theme:
+        return (options.theme,)
+    refs: set[str] = set()
+    for path in set(publications):
+        if path.name == PUBLICATION_FILE or options.publication == path:
+            publication, _ = read_publication(path)
+            if publication is not None:
+                refs.add(str(publication.theme))
+    return tuple(sorted(refs))
+
+
+def render_batch(sources: Sequence[Path], options: BatchOptions, progress: Progress | None = None) -> BatchReport:
+    """Render every source whose PDF is missing or out of date (all with `force`); fault-isolated, interruptible.
+
+    The manifest is saved as issues finish and once more at the end, also when interrupted: it only
+    ever lists PDFs that were completely written from the inputs it records. Workers start by
+    forkserver/spawn, so a script calling this needs the `if __name__ == "__main__":` guard.
+    """
+    progress = progress or Progress()
+    started = time.perf_counter()
+    out_dir = options.out_dir.resolve()
+    manifest, warning = load_manifest(out_dir)
+    report = BatchReport(warnings=[warning] if warning else [])
+    outputs = plan_outputs(sources, out_dir)
+    names = {str(s.resolve()): str(s) for s in sources}
+    hasher = functools.cache(lambda path: hash_file(Path(path)))  # this run's content hashes: each file read once
+    todo: dict[Path, tuple[Path, RenderJob, str]] = {}  # absolute source -> (as named, job, why)
+    publications: list[Path] = []
+    for source in sources:
+        job = RenderJob(source.resolve(), outputs[source], options.publication, options.theme)
+        publication = publication_used(job.source, options)
+        record = manifest.records.get(outputs[source].relative_to(out_dir).as_posix())
+        reason = "forced" if options.force else stale_reason(record, job, build_settings(options.theme, publication),
+                                                              hasher)
+        if reason is None and record is not None:
+            report.records[source] = record
+            report.outcomes.append(Outcome(source, outputs[source], Status.UNCHANGED, pages=record.pages))
+        else:
+            todo[job.source] = (source, job, reason or "new")
+            publications.append(publication)
+    report.workers = max(1, min(options.jobs, len(todo))) if todo else 0
+    progress.start(len(sources), len(todo), report.workers)
+    for outcome in report.outcomes:
+        progress.update(outcome)
+    if todo:
+        jobs = [job for _, job, _ in todo.values()]
+        refs = theme_refs_for(publications, options)
+        run = (run_dask(jobs, report.workers, refs, options.scheduler) if options.executor == "dask"
+               else run_local(jobs, report.workers, refs))
+        done: set[Path] = set()
+        last_save = time.perf_counter()
+        try:
+            with contextlib.closing(run):
+                for result in run:
+                    source, job, reason = todo[result.source]
+                    done.add(job.source)
+                    outcome = record_result(result, job, reason, source, manifest, out_dir, names, report)
+                    report.outcomes.append(outcome)
+                    progress.update(outcome)
+                    if time.perf_counter() - last_save >= MANIFEST_SAVE_INTERVAL:
+                        manifest.save()
+                        last_save = time.perf_counter()
+        except KeyboardInterrupt:
+            report.interrupted = True
+            remove_partial_writes(job for job in jobs if job.source not in done)
+        finally:
+            manifest.save()
+    report.wall = time.perf_counter() - started
+    order = {source: i for i, source in enumerate(sources)}
+    report.outcomes.sort(key=lambda o: order[o.source])
+    progress.finish()
+    return report
+
+
+def record_result(result: JobResult, job: RenderJob, reason: str, source: Path, manifest: Manifest, out_dir: Path,
+                  names: dict[str, str], report: BatchReport) -> Outcome:
+    """Write a delivered PDF, update the manifest entry, and say what happened to the issue."""
+    key = job.output.relative_to(out_dir).as_posix()
+    if result.max_rss is not None:
+        report.peak_rss[result.pid] = max(result.max_rss, report.peak_rss.get(result.pid, 0))
+    if result.record is None:
+        manifest.records.pop(key, None)  # its PDF, if any, no longer matches its sources
+        return Outcome(source, job.output, Status.FAILED, reason, seconds=result.seconds,
+                       messages=failure_messages(result, names))
+    record = result.record
+    if result.pdf is not None:
+        write_atomically(job.output, result.pdf)
+    manifest.records[key] = record
+    report.records[source] = record
+    return Outcome(source, job.output, Status.RENDERED, reason, record.pages, result.seconds)
+
+
+def remove_partial_writes(jobs: Iterable[RenderJob]) -> None:
+    """Temporary files a terminated worker left beside its output (render writes `.<name>.*.tmp`, then renames)."""
+    for job in jobs:
+        for tmp in job.output.parent.glob(f".{glob.escape(job.output.name)}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def volume_issues(report: BatchReport) -> list[VolumeIssue]:
+    """The up-to-date PDFs of this run's issues, for the volume (failed ones are left out)."""
+    return [VolumeIssue(o.output, r.title, r.year, r.number) for o in report.outcomes
+            if o.status is not Status.FAILED and (r := report.records.get(o.source))]
+
+
+def volume_title(records: Iterable[IssueRecord]) -> str:
+    """ "快讯 合订本", or "合订本" when the issues come from several publications."""
+    mastheads = {r.masthead for r in records}
+    return f"{mastheads.pop()} 合订本" if len(mastheads) == 1 else "合订本"
+
+
+def bind_volume(report: BatchReport, out_dir: Path, volume: Path) -> str:
+    """Merge this run's up-to-date issues into `volume`, unless it already holds exactly them; returns the report line.
+
+    Raises BatchUsageError when there is nothing to bind.
+    """
+    issues = volume_issues(report)
+    if not issues:
+        raise BatchUsageError(f"no rendered issue to bind into {volume}")
+    title = volume_title(report.records.values())
+    manifest, _ = load_manifest(out_dir.resolve())
+    key, state = volume_key(issues, title), manifest.volumes.get(str(volume.resolve()), {})
+    note = f" ({report.failed} failed issue{'s' * (report.failed != 1)} left out)" if report.failed else ""
+    if state.get("key") == key and state.get("pdf") == hash_file(volume):
+        return f"volume {display_path(volume)}: unchanged, {len(issues)} issues{note}"
+    result = build_volume(issues, volume, title=title)
+    manifest.volumes[str(volume.resolve())] = {"key": key, "pdf": hash_file(volume) or ""}
+    manifest.save()
+    return f"volume {display_path(volume)}: {result.issues} issues, {result.pages} pages{note}"
+
+
+# --- the command ----------------------------------------------------------------------------------------------
+
+
+class ConsoleProgress(Progress):
+    """On a terminal one updating line (done/total, failed, ETA); otherwise one plain line per finished issue."""
+
+    def __init__(self, out: TextIO, err: TextIO, tty: bool | None = None) -> None:
+        self.out, self.err = out, err
+        self.tty = out.isatty() if tty is None else tty
+        self.total = self.to_render = self.finished = self.failed = 0
+        self.started = time.perf_counter()
+
+    def start(self, total: int, to_render: int, workers: int) -> None:
+        self.total, self.to_render, self.started = total, to_render, time.perf_counter()
+        if to_render:
+            self._line(f"rendering {to_render} of {total} issues with {workers} worker{'s' * (workers != 1)}")
+
+    def update(self, outcome: Outcome) -> None:
+        if outcome.status is Status.UNCHANGED:
+            if not self.tty:
+                self._line(f"unchanged  {outcome.source} -> {display_path(outcome.output)}")
+            return
+        self.finished += 1
+        if outcome.status is Status.FAILED:
+            self.failed += 1
+            self._clear()
+            self.err.write(f"failed     {outcome.source}\n")
+            self.err.writelines(f"  {message}\n" for message in outcome.messages)
+        elif not self.tty:
+            self._line(f"rendered   {outcome.source} -> {display_path(outcome.output)}  "
+                       f"{outcome.pages} pages  {outcome.seconds:.2f} s  ({outcome.reason})")
+        if self.tty:
+            self._status(outcome)
+
+    def finish(self) -> None:
+        self._clear()
+
+    def eta(self) -> str:
+        if not self.finished:
+            return "?"
+        left = (time.perf_counter() - self.started) / self.finished * (self.to_render - self.finished)
+        return f"{int(left // 60)}:{int(left % 60):02d}"
+
+    def _status(self, outcome: Outcome) -> None:
+        line = (f"[{self.finished}/{self.to_render}] {self.failed} failed  ETA {self.eta()}  "
+                f"{outcome.source}")
+        width = shutil.get_terminal_size().columns - 1  # a wrapped line could not be redrawn in place
+        self.out.write(f"\r\x1b[K{line[:width]}")
+        self.out.flush()
+
+    def _line(self, text: str) -> None:
+        self._clear()
+        self.out.write(f"{text}\n")
+
+    def _clear(self) -> None:
+        if self.tty:
+            self.out.write("\r\x1b[K")
+            self.out.flush()
+
+
+def format_summary(report: BatchReport) -> str:
+    """The closing table: issues, pages and seconds per status, then wall time and peak worker memory."""
+    rows = [("", "issues", "pages", "seconds")]
+    for status in Status:
+        chosen = [o for o in report.outcomes if o.status is status]
+        pages = str(sum(o.pages for o in chosen)) if status is not Status.FAILED else "-"
+        seconds = f"{sum(o.seconds for o in chosen):.2f}" if status is not Status.UNCHANGED else "-"
+        rows.append((status.value, str(len(chosen)), pages, seconds))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths,
+                                                                                                   strict=True)))
+             for row in rows]
+    tail = f"wall time {report.wall:.2f} s"
+    if report.workers:
+        tail += f" with {report.workers} worker{'s' * (report.workers != 1)}"
+    if report.peak_rss:
+        tail += f"; peak worker memory {max(report.peak_rss.values()) / 2**20:.0f} MiB"
+    if not report.count(Status.RENDERED) and not report.failed and not report.interrupted:
+        tail += "; nothing to render, every PDF is up to date (--force renders them all)"
+    return "\n".join([*lines, tail])
+
+
+def parse_options(args: argparse.Namespace) -> BatchOptions:
+    """Checked options from the command line; raises BatchUsageError."""
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise BatchUsageError(f"-j must be at least 1, not {jobs}")
+    if args.volume and Path(args.volume).suffix.lower() != ".pdf":
+        raise BatchUsageError(f"--volume {args.volume}: the volume must be a .pdf file")
+    publication = None
+    if args.publication:
+        publication = Path(args.publication).resolve()
+        if not publication.is_file():
+            raise BatchUsageError(f"--publication {args.publication}: no such file")
+    theme = args.theme
+    if theme:
+        problems = check_theme_option(theme)
+        if problems:
+            raise BatchUsageError("\n".join(d.format() for d in problems))
+        if theme.endswith((".yaml", ".yml")) or "/" in theme:
+            theme = str(Path(theme).resolve())
+    if Path(args.output).exists() and not Path(args.output).is_dir():
+        raise BatchUsageError(f"-o {args.output}: not a folder")
+    executor = "dask" if args.scheduler else args.executor
+    return BatchOptions(Path(args.output), jobs, bool(args.force), publication, theme, executor, args.scheduler)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """`bulletin batch PATH…`: exit 0 all rendered or unchanged, 1 some failed, 2 bad arguments, 130 interrupted."""
+    try:
+        options = parse_options(args)
+        sources = find_sources(args.paths)
+        if not sources:
+            raise BatchUsageError(f"no issue sources found in {' '.join(args.paths)} "
+                                  "(*.yaml/*.yml files with a top-level `issue:` key)")
+        report = render_batch(sources, options, ConsoleProgress(sys.stdout, sys.stderr))
+    except BatchUsageError as exc:
+        print(f"bulletin batch: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)  # noqa: T201
+    print(format_summary(report))  # noqa: T201
+    failed = [o for o in report.outcomes if o.status is Status.FAILED]
+    for outcome in failed:
+        print(f"failed: {outcome.source}", file=sys.stderr)  # noqa: T201
+    if report.interrupted:
+        print("interrupted: pending issues cancelled; finished PDFs and the manifest are kept", file=sys.stderr)  # noqa: T201
+        return 130
+    if args.volume:
+        try:
+            print(bind_volume(report, options.out_dir, Path(args.volume)))  # noqa: T201
+        except BatchUsageError as exc:
+            print(f"bulletin batch: {exc}", file=sys.stderr)  # noqa: T201
+            return 1
+    return 1 if failed else 0
