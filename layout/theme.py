@@ -152,13 +152,36 @@ def shipped_themes() -> list[str]:
     return sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
 
 
+_THEMES: dict[Path, tuple[tuple[tuple[int, int], ...], Theme]] = {}  # path -> (file stamps, theme)
+
+
 def load_theme(ref: str | Path = "default") -> Theme:
-    """Read a theme (a shipped name or a YAML path), merge its parents, and resolve it."""
-    return _load_theme(theme_file(ref))
+    """Read a theme (a shipped name or a YAML path), merge its parents, and resolve it.
+
+    Themes are cached per process, and read again when one of their files (the theme or a parent)
+    changed on disk: a long-lived batch worker never renders with a stale design.
+    """
+    path = theme_file(ref)
+    cached = _THEMES.get(path)
+    if cached is not None and cached[0] == _stamps(cached[1].files):
+        return cached[1]
+    theme = _read_theme(path)
+    _THEMES[path] = (_stamps(theme.files), theme)
+    return theme
 
 
-@cache
-def _load_theme(path: Path) -> Theme:
+def _stamps(files: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
+    stamps = []
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            return ()  # a file went missing: never equal to the recorded stamps, so the theme is read again
+        stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+def _read_theme(path: Path) -> Theme:
     layers: list[_Marked] = []
     current: Path | None = path
     while current is not None:

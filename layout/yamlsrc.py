@@ -23,8 +23,9 @@ except ImportError:  # PyYAML without libyaml: the pure-Python parser is slower 
 from layout.errors import Diagnostic, SourcePos, sort_diagnostics
 
 # --- Limits: hostile or runaway input is refused in bounded time and memory. -----------------------
-# The sample issue (21 printed pages) is 44 KiB; 1 MiB is ~20 such issues and parses in well under a second.
-MAX_FILE_BYTES = 1 << 20
+# The sample issue (21 printed pages) is 44 KiB; a 200-article issue is ~1.2 MiB. 4 MiB leaves room for the
+# largest real issues and still parses in about a second (values are capped below anyway).
+MAX_FILE_BYTES = 4 << 20
 # Values after alias expansion. The sample has ~630 (a 1 MiB file of such text ~15,000); aliases may be used, but
 # a "billion laughs" chain of aliases is stopped here while composing, before anything walks the expanded tree.
 # It also bounds the worst case, a 1 MiB file of tiny values: ~0.2 s and +15 MiB with libyaml, ~1.5 s without.

@@ -219,3 +219,31 @@ def test_fallback_faces_share_the_baseline_and_synthetic_bold_strokes(tmp_path: 
     content = PdfReader(result.path).pages[1].get_contents().get_data()
     assert b" 2 Tr" in content, "the bold run is drawn fill+stroke"
     assert b"0 Tr" in content, "and the text after it is filled again"
+
+
+def test_a_rendered_pdf_has_ordinary_file_permissions(tmp_path: Path) -> None:
+    import os
+
+    source = make_issue(tmp_path, ["正文。"])
+    mask = os.umask(0o022)
+    try:
+        result = render_issue(source, tmp_path / "perm.pdf")
+    finally:
+        os.umask(mask)
+    assert result.path.stat().st_mode & 0o777 == 0o644
+
+
+def test_an_edited_theme_is_read_again(tmp_path: Path) -> None:
+    from layout.theme import load_theme
+
+    theme_path = tmp_path / "t.yaml"
+    theme_path.write_text("parent: default\npage:\n  margin_top: 20mm\n", encoding="utf-8")
+    first = load_theme(theme_path)
+    theme_path.write_text("parent: default\npage:\n  margin_top: 30mm\n", encoding="utf-8")
+    os_stat = theme_path.stat()
+    import os
+
+    os.utime(theme_path, ns=(os_stat.st_atime_ns, os_stat.st_mtime_ns + 1_000_000))
+    second = load_theme(theme_path)
+    assert round(second.page.margin_top - first.page.margin_top, 1) == round(10 / 25.4 * 72, 1)
+    assert load_theme(theme_path) is second  # unchanged files: the cached theme
