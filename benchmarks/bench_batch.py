@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -18,18 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+from common import ensure_dependencies, environment_line  # noqa: E402 (after the path it needs)
+
 REPO = BENCH_DIR.parent
 SAMPLE_ISSUE = REPO / "issues" / "2018-0602.yaml"
 SAMPLE_PUBLICATION = REPO / "issues" / "bulletin.yaml"
-DEPENDENCIES = {"typst": "typst", "psutil": "psutil"}  # import name -> PyPI name
 ENGINES = ("bulletin", "typst")
-
-
-def ensure_dependencies() -> None:
-    """Install the benchmark's own dependencies into this interpreter if they are missing."""
-    missing = [pkg for mod, pkg in DEPENDENCIES.items() if importlib.util.find_spec(mod) is None]
-    if missing:
-        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *missing])
 
 
 # ---------------------------------------------------------------- workloads
@@ -41,10 +34,11 @@ def make_copies(count: int, folder: Path) -> Path:
     shutil.copyfile(SAMPLE_PUBLICATION, folder / "bulletin.yaml")
     text = SAMPLE_ISSUE.read_text(encoding="utf-8")
     if 'number: "0602"' not in text:
-        raise SystemExit(f"{SAMPLE_ISSUE}: expected `number: \"0602\"` to rewrite")
+        raise SystemExit(f'{SAMPLE_ISSUE}: expected `number: "0602"` to rewrite')
     for k in range(1, count + 1):
-        (folder / f"copy-{k:04d}.yaml").write_text(text.replace('number: "0602"', f'number: "{k:04d}"'),
-                                                   encoding="utf-8")
+        (folder / f"copy-{k:04d}.yaml").write_text(
+            text.replace('number: "0602"', f'number: "{k:04d}"'), encoding="utf-8"
+        )
     return folder
 
 
@@ -70,8 +64,10 @@ def make_large_issue_within_limit(n_articles: int, path: Path) -> tuple[Path, st
                 del article["blocks"][keep:]
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=4096), encoding="utf-8")
         if path.stat().st_size <= MAX_FILE_BYTES:
-            return path, (f"{path.stat().st_size:,} bytes: articles cut to their first {keep} blocks, as the full "
-                          f"file ({size:,} bytes) is over the loader's limit of {MAX_FILE_BYTES:,}")
+            return path, (
+                f"{path.stat().st_size:,} bytes: articles cut to their first {keep} blocks, as the full "
+                f"file ({size:,} bytes) is over the loader's limit of {MAX_FILE_BYTES:,}"
+            )
     raise SystemExit(f"cannot fit {n_articles} articles under {MAX_FILE_BYTES:,} bytes")
 
 
@@ -108,14 +104,27 @@ def measure_typst(folder: Path, out: Path, jobs: int) -> dict[str, object]:
     started = time.perf_counter()
     workers = min(jobs, len(issues))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(typst_job, [str(i) for i in issues], [str(folder / "bulletin.yaml")] * len(issues),
-                                [str(out / f"{i.stem}.pdf") for i in issues]))
+        results = list(
+            pool.map(
+                typst_job,
+                [str(i) for i in issues],
+                [str(folder / "bulletin.yaml")] * len(issues),
+                [str(out / f"{i.stem}.pdf") for i in issues],
+            )
+        )
     wall = time.perf_counter() - started
     peaks: dict[int, int] = {}
     for _, _, rss, pid in results:
         peaks[pid] = max(rss, peaks.get(pid, 0))
-    return {"wall": wall, "issues": len(issues), "failed": 0, "pages": sum(r[0] for r in results),
-            "worker_seconds": sum(r[1] for r in results), "peak_rss": sorted(peaks.values()), "workers": workers}
+    return {
+        "wall": wall,
+        "issues": len(issues),
+        "failed": 0,
+        "pages": sum(r[0] for r in results),
+        "worker_seconds": sum(r[1] for r in results),
+        "peak_rss": sorted(peaks.values()),
+        "workers": workers,
+    }
 
 
 def measure_bulletin(folder: Path, out: Path, jobs: int) -> dict[str, object]:
@@ -126,9 +135,15 @@ def measure_bulletin(folder: Path, out: Path, jobs: int) -> dict[str, object]:
     report = render_batch(find_sources([str(folder)]), BatchOptions(out_dir=out, jobs=jobs, force=True))
     wall = time.perf_counter() - started
     rendered = [o for o in report.outcomes if o.status is Status.RENDERED]
-    return {"wall": wall, "issues": len(rendered), "failed": report.failed, "pages": sum(o.pages for o in rendered),
-            "worker_seconds": sum(o.seconds for o in rendered), "peak_rss": sorted(report.peak_rss.values()),
-            "workers": report.workers}
+    return {
+        "wall": wall,
+        "issues": len(rendered),
+        "failed": report.failed,
+        "pages": sum(o.pages for o in rendered),
+        "worker_seconds": sum(o.seconds for o in rendered),
+        "peak_rss": sorted(report.peak_rss.values()),
+        "workers": report.workers,
+    }
 
 
 def run_child(engine: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:
@@ -159,8 +174,10 @@ class Row:
 
 
 def format_rows(title: str, rows: list[Row]) -> str:
-    header = (f"{'engine':<9}{'-j':>3}{'issues':>8}{'pages':>7}{'wall s':>9}{'issues/s':>10}{'wall s/page':>13}"
-              f"{'render s/page':>15}{'peak RSS/worker MiB':>21}")
+    header = (
+        f"{'engine':<9}{'-j':>3}{'issues':>8}{'pages':>7}{'wall s':>9}{'issues/s':>10}{'wall s/page':>13}"
+        f"{'render s/page':>15}{'peak RSS/worker MiB':>21}"
+    )
     lines = [title, header]
     for row in rows:
         if "error" in row.data:
@@ -172,9 +189,11 @@ def format_rows(title: str, rows: list[Row]) -> str:
             continue
         peaks = row.data["peak_rss"] or [0]
         peak = max(peaks) / 2**20  # type: ignore[type-var,operator]
-        lines.append(f"{row.engine:<9}{row.jobs:>3}{row.get('issues'):>8.0f}{pages:>7.0f}{row.get('wall'):>9.2f}"
-                     f"{row.rate:>10.2f}{row.get('wall') / pages:>13.4f}{row.get('worker_seconds') / pages:>15.4f}"
-                     f"{peak:>21.0f}")
+        lines.append(
+            f"{row.engine:<9}{row.jobs:>3}{row.get('issues'):>8.0f}{pages:>7.0f}{row.get('wall'):>9.2f}"
+            f"{row.rate:>10.2f}{row.get('wall') / pages:>13.4f}{row.get('worker_seconds') / pages:>15.4f}"
+            f"{peak:>21.0f}"
+        )
         if row.get("failed"):
             lines.append(f"  note: {row.get('failed'):.0f} issues failed")
     ok = {(r.engine, r.jobs): r for r in rows if "error" not in r.data}
@@ -185,23 +204,11 @@ def format_rows(title: str, rows: list[Row]) -> str:
     for jobs in sorted({r.jobs for r in rows}):
         ours, peer = ok.get(("bulletin", jobs)), ok.get(("typst", jobs))
         if ours and peer:
-            lines.append(f"-j {jobs}: typst / bulletin = {peer.rate / ours.rate:.2f}× issues per second "
-                         f"(above 1: Typst is faster); pages {ours.get('pages'):.0f} vs {peer.get('pages'):.0f}")
+            lines.append(
+                f"-j {jobs}: typst / bulletin = {peer.rate / ours.rate:.2f}× issues per second "
+                f"(above 1: Typst is faster); pages {ours.get('pages'):.0f} vs {peer.get('pages'):.0f}"
+            )
     return "\n".join(lines)
-
-
-def environment_line() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def v(pkg: str) -> str:
-        try:
-            return version(pkg)
-        except PackageNotFoundError:
-            return "?"
-
-    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
-    return (f"Python {platform.python_version()}, reportlab {v('reportlab')}, typst (PyPI) {v('typst')}, "
-            f"{os.cpu_count()} CPUs{load}")
 
 
 def bench(title: str, folder: Path, workdir: Path, jobs: Sequence[int]) -> str:
@@ -225,8 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ensure_dependencies()
     jobs = [int(j) for j in args.jobs.split(",")]
     print(environment_line())
-    print("wall: the whole batch in a fresh interpreter (pool start-up and font loading included, interpreter "
-          "start-up not); render s/page: the workers' own per-issue seconds")
+    print(
+        "wall: the whole batch in a fresh interpreter (pool start-up and font loading included, interpreter "
+        "start-up not); render s/page: the workers' own per-issue seconds"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         workdir = Path(tmp)
         copies = make_copies(args.copies, workdir / "copies")
@@ -234,8 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(bench(f"{args.copies} copies of {SAMPLE_ISSUE.name}", copies, workdir / "out-copies", jobs))
         large, note = make_large_issue_within_limit(args.articles, workdir / "large" / f"large-{args.articles}.yaml")
         print()
-        print(bench(f"one generated issue of {args.articles} articles ({note}); one issue: a second worker idles",
-                    large.parent, workdir / "out-large", jobs))
+        print(
+            bench(
+                f"one generated issue of {args.articles} articles ({note}); one issue: a second worker idles",
+                large.parent,
+                workdir / "out-large",
+                jobs,
+            )
+        )
     return 0
 
 

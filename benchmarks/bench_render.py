@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,18 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+from common import ensure_dependencies, environment_line  # noqa: E402 (after the path it needs)
+
 REPO = BENCH_DIR.parent
 PEER = BENCH_DIR / "peer_typst.py"
 SAMPLE_ISSUE = REPO / "issues" / "2018-0602.yaml"
-DEPENDENCIES = {"typst": "typst", "psutil": "psutil"}  # import name -> PyPI name
 PSUTIL_POLL = 0.005  # s between memory samples where os.wait4 is missing (not Linux/macOS)
-
-
-def ensure_dependencies() -> None:
-    """Install the benchmark's own dependencies into this interpreter if they are missing."""
-    missing = [pkg for mod, pkg in DEPENDENCIES.items() if importlib.util.find_spec(mod) is None]
-    if missing:
-        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *missing])
 
 
 # ---------------------------------------------------------------- one child process
@@ -252,19 +245,6 @@ def format_report(title: str, ours: EngineResult, peer: EngineResult, runs: int,
     if ours.pages and peer.pages and ours.pages != peer.pages:
         lines.append(f"note: page counts differ ({ours.pages} vs {peer.pages}): compare times per page too")
     return "\n".join(lines)
-
-
-def environment_line() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def v(pkg: str) -> str:
-        try:
-            return version(pkg)
-        except PackageNotFoundError:
-            return "?"
-
-    return (f"Python {platform.python_version()}, reportlab {v('reportlab')}, typst (PyPI) {v('typst')}, "
-            f"{os.cpu_count()} CPUs, {platform.machine()} {platform.system()}")  # fmt: skip
 
 
 def busy_machine_warning() -> str | None:

@@ -1,0 +1,36 @@
+"""What every benchmark script shares: installing its own dependencies, and a line naming the machine."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import subprocess
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+DEPENDENCIES = {"typst": "typst", "psutil": "psutil"}  # import name -> PyPI name
+
+
+def ensure_dependencies() -> None:
+    """Install the benchmarks' own dependencies into this interpreter if they are missing."""
+    missing = [pkg for mod, pkg in DEPENDENCIES.items() if importlib.util.find_spec(mod) is None]
+    if missing:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *missing])
+
+
+def package_version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def environment_line() -> str:
+    """Python, ReportLab and Typst versions, CPUs and the load, printed with every benchmark's figures."""
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"Python {platform.python_version()}, reportlab {package_version('reportlab')}, "
+        f"typst (PyPI) {package_version('typst')}, {os.cpu_count()} CPUs, "
+        f"{platform.machine()} {platform.system()}{load}"
+    )
