@@ -203,7 +203,7 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
     aligns = [ALIGNMENTS[a] for a in block.align] if block.align else [Alignment.LEFT] * columns
 
     def cell(text: Text, style_name: str, align: Alignment) -> TextBlock:
-        return ctx.text(text, style_name, align=align, min_last_line_han=0, space_before=0)
+        return ctx.text(text, style_name, align=align, space_before=0)
 
     rows = [[cell(t, "table_head", Alignment.CENTER) for t in block.header]]
     rows += [[cell(t, "table_cell", aligns[i]) for i, t in enumerate(row)] for row in block.rows]

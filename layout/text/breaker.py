@@ -21,6 +21,9 @@ TOLERANCE = 1.0  # first pass: the largest stretch ratio considered (0.1 em per 
 # A line ending inside a split URL can only be ragged: rate its slack against this share of the measure.
 RAGGED_SHARE = 0.5
 LONELY_TAIL_SHARE = 1 / 3  # a Han-free paragraph end wider than this share of the measure suspends the 孤字 rule
+# Centred and flush-left text (titles, table cells) has no stretch to hide a bad break: there a source space
+# between Han characters marks a word boundary (names in a cell, "中共中央 国务院") and is the place to break.
+RAGGED_INSIDE_WORD = 300.0
 ORPHAN_DEMERITS = 1e11  # 孤字: a last line with too few Han characters, worse than any one bad line
 OVERFULL_DEMERITS = 1e14  # a forced overfull line (one atom wider than the measure)
 
@@ -127,7 +130,7 @@ def _search(
     width_sum, glue_sum = atoms.width_sum, atoms.glue_sum
     stretch_sum, shrink_sum, punct_sum = atoms.stretch_sum, atoms.shrink_sum, atoms.punct_sum
     start_trim, end_trim, pushin, penalty = atoms.start_trim, atoms.end_trim, atoms.pushin, atoms.penalty
-    han_sum, kind = atoms.han_sum, atoms.kind
+    han_sum, kind, space_glyph = atoms.han_sum, atoms.kind, atoms.glyph
     total_han = han_sum[n]
     first_w, rest_w, reserve = widths.first, widths.rest, widths.last_reserve
     margin = widths.em + FUZZ
@@ -150,6 +153,8 @@ def _search(
     for b in cands:
         last = b == n
         pen = penalty[b]
+        if not justify and not last and pen == 0.0 and space_glyph[b] < 0:
+            pen = RAGGED_INSIDE_WORD
         pen2 = pen * pen if not last else 0.0
         # Drop actives from which every line to here (and further) is overfull even fully squeezed.
         while lo < len(actives):
@@ -185,6 +190,10 @@ def _search(
                 slack = avail - width
                 if slack <= FUZZ:
                     bad = 0.0
+                elif not justify:
+                    # Centred or flush-left text is never stretched: rate its slack as raggedness.
+                    ratio = slack / (RAGGED_SHARE * avail)
+                    bad = min(BADNESS_CAP, 100.0 * ratio * ratio * ratio)
                 elif kind[b] == INTRA_URL or kind[b] == INTRA_ANY:
                     # A line ending inside a split URL or word stays ragged: its gaps are not stretched.
                     if not loose:

@@ -396,3 +396,9 @@ def test_a_number_keeps_its_unit_when_that_costs_little() -> None:
     # On a 30 em line, "…九1|年" would fit best, but "1年" reads as one: the number moves down with its unit.
     first_29 = (TEN * 3)[:29]
     assert line_texts(first_29 + "1年一二三", width=300.0) == [first_29, "1年一二三"]
+
+
+@pytest.mark.parametrize("align", [Alignment.CENTER, Alignment.LEFT])
+def test_unjustified_text_breaks_at_a_source_space_between_words(align: Alignment) -> None:
+    # Two names in a narrow table cell: break between the names, not inside one.
+    assert line_texts("张骄 贺亚男", 45.0, align=align) == ["张骄", "贺亚男"]
