@@ -155,7 +155,7 @@ class Stack(Flowable):
         self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads else 0
         last = follower if follower is not None else self.heads[-1]
         self.spaceAfter = last.getSpaceAfter()
-        self._placed: list[tuple[Flowable, float, float]] = []
+        self._placed: list[tuple[Flowable, float, float, float]] = []  # (part, offset from top, width, height)
 
     @property
     def parts(self) -> list[Flowable]:
@@ -168,8 +168,8 @@ class Stack(Flowable):
         for i, part in enumerate(parts):
             if i:
                 y += max(parts[i - 1].getSpaceAfter(), part.getSpaceBefore())
-            _, h = part.wrapOn(self.canv, width, 1e6)
-            self._placed.append((part, y, h))
+            w, h = part.wrapOn(self.canv, width, 1e6)
+            self._placed.append((part, y, w, h))
             y += h
         return y
 
@@ -192,8 +192,8 @@ class Stack(Flowable):
 
     def draw(self) -> None:
         self._layout(self.width, self.parts)
-        for part, offset, height in self._placed:
-            x = (self.width - part.drawWidth) / 2 if getattr(part, "hAlign", "LEFT") == "CENTER" else 0
+        for part, offset, width, height in self._placed:
+            x = (self.width - width) / 2 if getattr(part, "hAlign", "LEFT") == "CENTER" else 0
             part.drawOn(self.canv, x, self.height - offset - height)
 
 

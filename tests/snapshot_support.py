@@ -72,6 +72,7 @@ class SnapshotChecker:
                 f"Check it, then run `pytest --snapshot-update` to create the reference.",
                 pytrace=False,
             )
+        pages = page_summary(expected, text)
         diff = format_unified_diff(expected.splitlines(), text.splitlines())
         shown = diff[:DIFF_LINES_SHOWN]
         if len(diff) > DIFF_LINES_SHOWN:
@@ -80,6 +81,7 @@ class SnapshotChecker:
             "\n".join(
                 [
                     f"snapshot {name!r} differs from {path} (- reference, + actual; @@ gives line numbers and page):",
+                    pages,
                     *shown,
                     f"actual output: {actual_path}",
                     UPDATE_HINT,
@@ -247,3 +249,24 @@ def build_sample_pdf(
         c.showPage()
     c.save()
     return out.getvalue()
+
+
+def page_summary(expected: str, actual: str) -> str:
+    """"changed pages: 3, 5 (pages 20 -> 21)": which pages of two snapshot texts differ, page by page."""
+    old, new = split_pages(expected), split_pages(actual)
+    changed = [str(n) for n in range(1, max(len(old), len(new)) + 1) if old.get(n) != new.get(n)]
+    count = f" (pages {len(old)} -> {len(new)})" if len(old) != len(new) else ""
+    return f"changed pages: {', '.join(changed) or 'none (metadata or outline only)'}{count}"
+
+
+def split_pages(text: str) -> dict[int, list[str]]:
+    """A snapshot text's lines by page number (the lines after each `page N WxH` header)."""
+    pages: dict[int, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("page ") and line.split(" ")[1].isdigit():
+            current = pages.setdefault(int(line.split(" ")[1]), [])
+        elif current is not None:
+            current.append(line)
+    return pages
+

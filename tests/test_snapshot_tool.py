@@ -375,3 +375,13 @@ def test_conftest_option_and_fixture(pytester: pytest.Pytester) -> None:
     third = pytester.runpytest(*QUIET)
     third.assert_outcomes(passed=1)
     assert "snapshot references written" not in third.stdout.str()
+
+
+def test_a_failure_names_the_changed_pages_even_in_one_long_hunk() -> None:
+    from snapshot_support import page_summary
+
+    old = "snapshot 1\npage 1 10x10\n  text a\npage 2 10x10\n  text b\n"
+    new = "snapshot 1\npage 1 10x10\n  text a\npage 2 10x10\n  text c\npage 3 10x10\n  text d\n"
+    assert page_summary(old, new) == "changed pages: 2, 3 (pages 2 -> 3)"
+    metadata_only = old.replace("snapshot 1", "snapshot 2")
+    assert page_summary(old, metadata_only) == "changed pages: none (metadata or outline only)"
