@@ -14,7 +14,6 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -29,13 +28,13 @@ from typing import Any, TextIO
 import reportlab
 
 from layout import __version__
-from layout.build import document_title
+from layout.build import build_pdf, document_title
 from layout.errors import Diagnostic, SourceError, SourcePos, sort_diagnostics
 from layout.loader import PUBLICATION_FILE, check_theme_option, find_publication, load_issue, read_publication
 from layout.model import Image, Issue
-from layout.render import render_issue, write_atomically
+from layout.render import render_loaded, write_atomically
 from layout.theme import Theme, load_theme
-from layout.validate import resolve_theme
+from layout.validate import validate_issue
 from layout.volume import VolumeIssue, build_volume, volume_key
 
 try:
@@ -291,16 +290,14 @@ def render_job(job: RenderJob) -> JobResult:
     pdf: bytes | None = None
     try:
         issue = load_issue(job.source, publication=job.publication)  # inputs are hashed before the render reads them
-        theme = resolve_theme(issue, job.theme)
+        theme = validate_issue(issue, job.theme)
         inputs = hash_inputs(issue_inputs(issue, theme))
         with _RENDER_LOCK:
-            if job.deliver:
-                with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
-                    result = render_issue(job.source, Path(tmp) / job.output.name, publication=job.publication,
-                                          theme=job.theme)
-                    pdf = result.path.read_bytes()
+            if job.deliver:  # a remote worker sends the bytes back; the client writes them
+                built = build_pdf(issue, theme)
+                pdf, pages = built.pdf, built.pages
             else:
-                result = render_issue(job.source, job.output, publication=job.publication, theme=job.theme)
+                pages = render_loaded(issue, theme, job.output, started=started).pages
         digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else hash_file(job.output)
     except SourceError as exc:
         return JobResult(job.source, seconds=time.perf_counter() - started, diagnostics=tuple(exc.diagnostics),
@@ -310,9 +307,9 @@ def render_job(job: RenderJob) -> JobResult:
                          pid=os.getpid(), max_rss=peak_rss())
     publication = (issue.publication.source or issue.source).resolve()
     record = IssueRecord(source=str(job.source), settings=build_settings(job.theme, publication), inputs=inputs,
-                         pdf=digest or "", pages=result.pages, year=issue.info.year, number=issue.info.number,
+                         pdf=digest or "", pages=pages, year=issue.info.year, number=issue.info.number,
                          title=document_title(issue), masthead=issue.publication.masthead)
-    return JobResult(job.source, record, result.seconds, pdf=pdf, pid=os.getpid(), max_rss=peak_rss())
+    return JobResult(job.source, record, time.perf_counter() - started, pdf=pdf, pid=os.getpid(), max_rss=peak_rss())
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -531,6 +531,10 @@ def reset_reportlab() -> None:
 def coverage_diagnostics(texts: Iterable[Text], chain: FontChain) -> list[Diagnostic]:
     """One diagnostic per (character, position) that no face of `chain` can draw."""
     tried = ", ".join(face.spec.path.name for face in chain)
+    texts = list(texts)
+    # Check each distinct character once (an issue has a few hundred); look for positions only when one is missing.
+    if not chain.missing("".join({ch for text in texts for ch in text.plain})):
+        return []
     seen: set[tuple[str, SourcePos]] = set()
     out: list[Diagnostic] = []
     for text in texts:

@@ -13,6 +13,8 @@ from pathlib import Path
 from layout.build import build_pdf
 from layout.errors import SourceError
 from layout.loader import load_issue
+from layout.model import Issue
+from layout.theme import Theme
 from layout.validate import validate_issue
 
 DEFAULT_SOURCE = Path("issues/2018-0602.yaml")
@@ -38,7 +40,15 @@ def render_issue(
     started = time.perf_counter()
     issue = load_issue(Path(source), publication=publication)  # source → model
     resolved = validate_issue(issue, theme)  # → theme, every character covered by a font
-    result = build_pdf(issue, resolved)  # → flowables → pages → PDF
+    return render_loaded(issue, resolved, output, started=started)
+
+
+def render_loaded(
+    issue: Issue, theme: Theme, output: Path | None = None, *, started: float | None = None
+) -> RenderResult:
+    """Render an issue already loaded and validated (batch workers hash its inputs first) and write it."""
+    started = time.perf_counter() if started is None else started
+    result = build_pdf(issue, theme)  # → flowables → pages → PDF
     path = output or DEFAULT_OUTPUT_DIR / f"{issue.stem}.pdf"
     write_atomically(path, result.pdf)
     return RenderResult(path, result.pages, result.passes, time.perf_counter() - started, len(result.pdf))
