@@ -17,7 +17,7 @@ from layout import __version__
 # subcommand -> "module:function"; the function takes the parsed args and returns an exit code.
 COMMANDS: dict[str, str] = {
     "render": "layout.render:run_render",
-    "check": "layout.loader:run_check",
+    "check": "layout.check:run_check",
     "fonts": "layout.fonts:run_fonts",
     "snapshot": "layout.snapshot:run_snapshot",
     "diff": "layout.pdfdiff:run_diff",

@@ -1,14 +1,11 @@
-"""Source loader: publication and issue YAML -> the typed model (every problem positioned); `bulletin check`."""
+"""Source loader: publication and issue YAML -> the typed model, every problem positioned."""
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import os
 import re
-import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -16,7 +13,8 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from layout.errors import Diagnostic, SourceError, SourcePos, sort_diagnostics
+from layout.errors import Diagnostic, SourceError, SourcePos
+from layout.inline import parse_inline
 from layout.model import (
     Align,
     Article,
@@ -32,7 +30,6 @@ from layout.model import (
     Paragraph,
     Plain,
     Publication,
-    Run,
     Section,
     Signature,
     Subtitle,
@@ -79,85 +76,8 @@ OTHER_MAGIC = {b"GIF8": "a GIF", b"%PDF": "a PDF", b"RIFF": "a WebP/RIFF file", 
 MAX_FOOTER_LINES = 3
 T = TypeVar("T")
 
-# --- inline text ---------------------------------------------------------------------------------------------
-# A link starts at http://, https://, www. or an e-mail local part that does not continue an ASCII word.
-LINK_START = re.compile(
-    r"(?<![A-Za-z0-9._%+@/-])(?:(?P<url>https?://|www\.)"
-    r"|(?P<mail>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])))",
-    re.IGNORECASE,
-)
-URL_TRAILING = ".,;:!?"
+# Placeholders in footer and closing: {name}, {a.b}; {{ and }} print braces.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-
-
-def is_url_char(ch: str) -> bool:
-    """Whether a URL may continue with `ch`: it stops at spaces, <, >, quotes, CJK and full-width forms."""
-    if ch.isascii():
-        return " " < ch < "\x7f" and ch not in "<>\"'"
-    if unicodedata.east_asian_width(ch) in "WF":
-        return False
-    return unicodedata.category(ch)[0] in "LNM"  # accented Latin etc. (IRIs); punctuation and quotes end it
-
-
-def trim_url(url: str) -> str:
-    """Drop trailing sentence punctuation and an unbalanced closing parenthesis."""
-    while url:
-        if url[-1] in URL_TRAILING or (url[-1] == ")" and url.count(")") > url.count("(")):
-            url = url[:-1]
-        else:
-            break
-    return url
-
-
-def parse_links(text: str, bold: bool) -> list[Run]:
-    """Split `text` into plain runs and linked runs (http(s)://, www., e-mail); the printed text is unchanged."""
-    runs: list[Run] = []
-    i = done = 0
-    while (m := LINK_START.search(text, i)) is not None:
-        if m.group("mail"):
-            end, target = m.end(), "mailto:" + m.group()
-        else:
-            end = m.end()
-            while end < len(text) and is_url_char(text[end]):
-                end += 1
-            url = trim_url(text[m.start() : end])
-            if len(url) <= len(m.group("url")):  # a bare "http://" or "www." is not an address
-                i = m.start() + 1
-                continue
-            end = m.start() + len(url)
-            target = url if m.group("url").lower().startswith("http") else "http://" + url
-        if m.start() > done:
-            runs.append(Run(text[done : m.start()], bold))
-        runs.append(Run(text[m.start() : end], bold, target))
-        i = done = end
-    if done < len(text):
-        runs.append(Run(text[done:], bold))
-    return runs
-
-
-def parse_inline(text: str) -> tuple[Run, ...]:
-    """Runs of `text`: **pairs** become bold, addresses become links; nothing else is markup."""
-    runs: list[Run] = []
-    i = 0
-    while (start := text.find("**", i)) >= 0:
-        end = text.find("**", start + 2)
-        if end < 0:
-            break  # a lone ** prints as it is
-        if end == start + 2:  # "****" encloses nothing: literal
-            runs += parse_links(text[i : start + 4], False)
-            i = start + 4
-            continue
-        runs += parse_links(text[i:start], False)
-        runs += parse_links(text[start + 2 : end], True)
-        i = end + 2
-    runs += parse_links(text[i:], False)
-    merged: list[Run] = []
-    for run in runs:
-        if merged and merged[-1].bold == run.bold and merged[-1].link is None and run.link is None:
-            merged[-1] = Run(merged[-1].text + run.text, run.bold)
-        elif run.text:
-            merged.append(run)
-    return tuple(merged)
 
 
 # --- scalars -> text -----------------------------------------------------------------------------------------
@@ -693,42 +613,9 @@ def load_issue(path: Path, *, publication: Path | None = None) -> Issue:
     return Issue(info=built[0], sections=built[1], publication=pub, source=path)
 
 
-# --- bulletin check ------------------------------------------------------------------------------------------
-def check_source(path: Path, publication: Path | None = None, theme: str | None = None) -> list[Diagnostic]:
-    """Every problem of one issue (and its publication), then of its theme and glyph coverage; [] when fine."""
-    from layout.validate import validate_issue  # the theme and font layers sit above the loader
-
-    try:
-        validate_issue(load_issue(path, publication=publication), theme)
-    except SourceError as exc:
-        return sort_diagnostics(exc.diagnostics)
-    return []
-
-
 def check_theme_option(ref: str) -> list[Diagnostic]:
     """Problems with a --theme argument: a shipped name or an existing .yaml file."""
     if ref.endswith(".yaml"):
         return [] if Path(ref).is_file() else [Diagnostic(None, f"--theme {ref}: no such file")]
     problem = check_theme_name(ref)
     return [Diagnostic(None, f"--theme {ref}: {problem}", "or give a path to a theme .yaml file")] if problem else []
-
-
-def run_check(args: argparse.Namespace) -> int:
-    """`bulletin check ISSUE.yaml …`: ok per good file, every problem on stderr; exit 0 if all fine, else 2."""
-    publication = Path(args.publication) if args.publication else None
-    failed = False
-    if args.theme:
-        problems = check_theme_option(args.theme)
-        for diag in problems:
-            print(diag.format(), file=sys.stderr)  # noqa: T201
-        if problems:
-            return 2  # every issue would fail the same way: say it once
-    for name in args.sources:
-        diags = check_source(Path(name), publication, args.theme)
-        for diag in diags:
-            print(diag.format(), file=sys.stderr)  # noqa: T201
-        if diags:
-            failed = True
-        else:
-            print(f"ok: {name}")  # noqa: T201
-    return 2 if failed else 0

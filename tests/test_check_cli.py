@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from layout.check import check_source
 from layout.cli import main
-from layout.loader import check_source
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path("tests/cases/loader")  # relative to REPO, as an editor would type it

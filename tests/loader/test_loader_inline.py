@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.loader import parse_inline
+from layout.inline import parse_inline
 from layout.model import Run
 
 

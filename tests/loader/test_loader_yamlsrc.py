@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from layout.check import check_source
 from layout.errors import Diagnostic, SourcePos
-from layout.loader import check_source
 from layout.yamlsrc import (
     MAX_DEPTH,
     MAX_DIAGNOSTICS,
