@@ -130,11 +130,20 @@ def test_outline_and_contents_links_point_at_the_title_pages(
     assert pages == expected
     titles = [entry.title for group in articles for entry in group]
     assert titles == [a.title.plain for s in issue.sections for a in s.articles]
-    internal = [reader.get_destination_page_number(reader.named_destinations[str(a["/Dest"])]) + 1
-                if isinstance(a.get("/Dest"), str) else None
-                for a in (annot.get_object() for annot in reader.pages[0].get("/Annots", []))
-                if a.get("/Subtype") == "/Link" and "/Dest" in a]  # fmt: skip
-    assert internal, "contents entries are links"
+    # The contents' links, top to bottom: each section, then its articles.
+    page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    annots = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    links = sorted(
+        (a for a in annots if a.get("/Subtype") == "/Link" and "/Dest" in a), key=lambda a: -float(a["/Rect"][1])
+    )
+    targets = [page_of[link["/Dest"][0].idnum] for link in links]
+    expected_targets = []
+    i = 0
+    for section in issue.sections:
+        expected_targets.append(expected[i])  # a section's entry goes to its first article's page
+        expected_targets.extend(expected[i : i + len(section.articles)])
+        i += len(section.articles)
+    assert targets == expected_targets
 
 
 def test_links_are_clickable_with_their_addresses(issue: Issue, rendered: RenderResult) -> None:
