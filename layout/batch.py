@@ -6,55 +6,29 @@ import argparse
 import contextlib
 import functools
 import glob
-import hashlib
-import json
-import multiprocessing
 import os
 import re
 import shutil
-import signal
 import sys
-import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-import reportlab
-
-from layout import __version__
-from layout.build import build_pdf, document_title
-from layout.errors import Diagnostic, SourceError, SourcePos, sort_diagnostics
-from layout.loader import PUBLICATION_FILE, check_theme_option, find_publication, load_issue, read_publication
-from layout.model import Image, Issue
-from layout.render import render_loaded, write_atomically
-from layout.theme import Theme, load_theme
-from layout.validate import validate_issue
+from layout.errors import Diagnostic, SourcePos, sort_diagnostics
+from layout.executors import BatchUsageError, JobResult, RenderJob, run_dask, run_local
+from layout.loader import PUBLICATION_FILE, check_theme_option, find_publication, read_publication
+from layout.manifest import IssueRecord, Manifest, build_settings, hash_file, load_manifest
+from layout.render import write_atomically
 from layout.volume import VolumeIssue, build_volume, volume_key
 
-try:
-    import resource
-except ImportError:  # Windows: no getrusage; peak memory is then reported as unknown
-    resource = None  # type: ignore[assignment]
-
-MANIFEST_NAME = ".bulletin-manifest.json"
-MANIFEST_FORMAT = 1
 YAML_SUFFIXES = (".yaml", ".yml")
 GLOB_CHARS = frozenset("*?[")
 # The cheap issue test: a top-level `issue:` key at the start of a line (optionally quoted, after a BOM).
 ISSUE_KEY = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?issue[\"']?[ \t]*:", re.MULTILINE)
 MANIFEST_SAVE_INTERVAL = 1.0  # seconds: often enough that an interrupted run keeps nearly all of its work
-MAX_POOL_ATTEMPTS = 2  # an issue whose worker process dies twice is reported as failed, not retried forever
-HASH_CHUNK = 1 << 20
-
-
-class BatchUsageError(Exception):
-    """Arguments that name nothing to render or cannot work (exit 2)."""
 
 
 class Status(Enum):
@@ -127,299 +101,6 @@ def plan_outputs(sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
             name = f"{stem}.pdf" if folders.count(rel.parent) == 1 else f"{rel.name}.pdf"
             outputs[source] = out_dir / rel.parent / name
     return outputs
-
-
-# --- the manifest: what each PDF was made from ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IssueRecord:
-    """One rendered PDF: the content hash of every file its render read, and what the volume needs to know."""
-
-    source: str  # the issue file, absolute
-    settings: dict[str, str | None]  # tool and ReportLab versions, --theme, the publication file used
-    inputs: dict[str, str]  # absolute path -> sha256: source, publication, theme files, fonts, images
-    pdf: str  # sha256 of the PDF written
-    pages: int
-    year: int
-    number: str
-    title: str
-    masthead: str
-
-
-@dataclass
-class Manifest:
-    """`<out>/.bulletin-manifest.json`: output path (relative to out/, POSIX) -> IssueRecord, and the volumes bound.
-
-    `volumes`: absolute volume path -> {"key": volume_key(...), "pdf": sha256 of the volume written}.
-    """
-
-    path: Path
-    records: dict[str, IssueRecord] = field(default_factory=dict)
-    volumes: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def save(self) -> None:
-        data = {"format": MANIFEST_FORMAT, "tool": __version__, "volumes": self.volumes,
-                "issues": {key: asdict(record) for key, record in self.records.items()}}
-        text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-        write_atomically(self.path, text.encode("utf-8"))
-
-
-def load_manifest(out_dir: Path) -> tuple[Manifest, str | None]:
-    """The manifest in `out_dir` (empty if there is none), and a warning if it could not be used."""
-    manifest = Manifest(out_dir / MANIFEST_NAME)
-    try:
-        data = json.loads(manifest.path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return manifest, None
-    except (OSError, ValueError) as exc:
-        return manifest, f"{manifest.path}: unreadable ({exc}); every issue is rendered again"
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("issues"), dict):
-        return manifest, f"{manifest.path}: not a manifest of format {MANIFEST_FORMAT}; every issue is rendered again"
-    for key, raw in data["issues"].items():
-        with contextlib.suppress(TypeError):  # a record of another shape is simply forgotten
-            manifest.records[key] = IssueRecord(**raw)
-    volumes = data.get("volumes")
-    if isinstance(volumes, dict):
-        manifest.volumes = {k: v for k, v in volumes.items() if isinstance(v, dict)}
-    return manifest, None
-
-
-def hash_file(path: Path) -> str | None:
-    """sha256 of a file's content, or None if it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(HASH_CHUNK):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
-def build_settings(theme: str | None, publication: Path) -> dict[str, str | None]:
-    """What besides file contents decides a PDF: the tool, the PDF library, --theme, the publication file used."""
-    return {"tool": __version__, "reportlab": reportlab.Version, "theme": theme, "publication": str(publication)}
-
-
-# --- the worker side: render one issue -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RenderJob:
-    """One issue to render. Paths are absolute: workers may run elsewhere, in another folder."""
-
-    source: Path
-    output: Path
-    publication: Path | None = None  # --publication
-    theme: str | None = None  # --theme: a shipped name or an absolute path
-    deliver: bool = False  # return the PDF bytes instead of writing `output` (a remote worker)
-
-
-@dataclass(frozen=True, slots=True)
-class JobResult:
-    source: Path
-    record: IssueRecord | None = None  # None: failed
-    seconds: float = 0.0
-    diagnostics: tuple[Diagnostic, ...] = ()  # the source's problems
-    error: str | None = None  # any other failure, with the exception's message
-    pdf: bytes | None = None  # when the job asked for delivery
-    pid: int = 0
-    max_rss: int | None = None  # bytes: this worker process's peak resident memory so far
-
-
-_WARMED: set[str] = set()
-_WARM_LOCK = threading.Lock()
-_RENDER_LOCK = threading.Lock()  # ReportLab keeps global state: one render at a time in a process
-_HASHES: dict[tuple[str, int, int], str] = {}  # (path, mtime_ns, size) -> sha256: fonts are hashed once per worker
-
-
-def warm_process(theme_refs: Iterable[str]) -> None:
-    """Load each theme and every face of its roles once in this process (fonts take most of a cold render)."""
-    with _WARM_LOCK:
-        for ref in theme_refs:
-            if ref in _WARMED:
-                continue
-            _WARMED.add(ref)
-            # A broken theme or font must not kill the worker: the issues using it report it, with positions.
-            with contextlib.suppress(Exception):
-                theme = load_theme(ref)
-                for role in theme.roles:
-                    theme.chain(role)
-
-
-def init_worker(theme_refs: tuple[str, ...]) -> None:
-    """Process-pool initializer: Ctrl-C is the parent's to handle; fonts and themes are loaded once here."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_process(theme_refs)
-
-
-def issue_inputs(issue: Issue, theme: Theme) -> list[Path]:
-    """Every file a render of `issue` reads: the source, its publication, theme files, fonts, images."""
-    files = [issue.source, issue.publication.source or issue.source, *theme.files]
-    files += [spec.path for spec in theme.font_specs.values()]
-    files += [block.path for s in issue.sections for a in s.articles for block in a.blocks if isinstance(block, Image)]
-    return files
-
-
-def hash_inputs(paths: Iterable[Path]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for path in paths:
-        resolved = path.resolve()
-        try:
-            stat = resolved.stat()
-        except OSError:
-            continue
-        key = (str(resolved), stat.st_mtime_ns, stat.st_size)
-        digest = _HASHES.get(key) or hash_file(resolved)
-        if digest is not None:
-            _HASHES[key] = out[str(resolved)] = digest
-    return out
-
-
-def peak_rss() -> int | None:
-    if resource is None:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB, macOS bytes
-
-
-def render_job(job: RenderJob) -> JobResult:
-    """Render one issue; never raises: a failure comes back as diagnostics (the source's fault) or an error."""
-    started = time.perf_counter()
-    pdf: bytes | None = None
-    try:
-        issue = load_issue(job.source, publication=job.publication)  # inputs are hashed before the render reads them
-        theme = validate_issue(issue, job.theme)
-        inputs = hash_inputs(issue_inputs(issue, theme))
-        with _RENDER_LOCK:
-            if job.deliver:  # a remote worker sends the bytes back; the client writes them
-                built = build_pdf(issue, theme)
-                pdf, pages = built.pdf, built.pages
-            else:
-                pages = render_loaded(issue, theme, job.output, started=started).pages
-        digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else hash_file(job.output)
-    except SourceError as exc:
-        return JobResult(job.source, seconds=time.perf_counter() - started, diagnostics=tuple(exc.diagnostics),
-                         pid=os.getpid(), max_rss=peak_rss())
-    except Exception as exc:  # any other failure is this issue's alone: report it, keep the batch going
-        return JobResult(job.source, seconds=time.perf_counter() - started, error=describe_exception(exc),
-                         pid=os.getpid(), max_rss=peak_rss())
-    publication = (issue.publication.source or issue.source).resolve()
-    record = IssueRecord(source=str(job.source), settings=build_settings(job.theme, publication), inputs=inputs,
-                         pdf=digest or "", pages=pages, year=issue.info.year, number=issue.info.number,
-                         title=document_title(issue), masthead=issue.publication.masthead)
-    return JobResult(job.source, record, time.perf_counter() - started, pdf=pdf, pid=os.getpid(), max_rss=peak_rss())
-
-
-def describe_exception(exc: BaseException) -> str:
-    """"ValueError: message (at layout/x.py:12)": the message and where it was raised."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
-
-
-def render_on_dask(job: RenderJob, theme_refs: tuple[str, ...]) -> JobResult:
-    """The Dask task: warm this worker process once (cached), then render and deliver the bytes."""
-    warm_process(theme_refs)
-    return render_job(job)
-
-
-# --- executors: yield results as issues finish ---------------------------------------------------------------
-
-
-def pool_context() -> multiprocessing.context.BaseContext:
-    """forkserver where there is one: workers start from a clean, single-threaded process, with layout preloaded."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["layout.batch"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def stop_pool(executor: ProcessPoolExecutor, futures: Iterable[Future[JobResult]]) -> None:
-    """Cancel what has not started and terminate the workers (their renders write atomically: nothing half-written)."""
-    for future in futures:
-        future.cancel()
-    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(executor, "_processes", None) or {}).values()):  # before 3.14 only privately
-        process.terminate()
-
-
-def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...]) -> Iterator[JobResult]:
-    """Render in a process pool; a job whose worker died is retried once in a fresh pool, then reported."""
-    attempts: dict[Path, int] = {}
-    pending = list(jobs)
-    while pending:
-        executor = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=pool_context(),
-                                       initializer=init_worker, initargs=(theme_refs,))
-        futures: dict[Future[JobResult], RenderJob] = {}
-        broken: list[RenderJob] = []
-        try:
-            futures = {executor.submit(render_job, job): job for job in pending}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    broken.append(job)
-                    continue
-                except Exception as exc:  # e.g. a result that could not be sent back
-                    result = JobResult(job.source, error=describe_exception(exc))
-                yield result
-        except BaseException:  # Ctrl-C, or the consumer stopped early
-            stop_pool(executor, futures)
-            raise
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
-        pending = []
-        for job in sorted(broken, key=lambda j: j.source):
-            attempts[job.source] = attempts.get(job.source, 0) + 1
-            if attempts[job.source] < MAX_POOL_ATTEMPTS:
-                pending.append(job)
-            else:
-                yield JobResult(job.source, error="the worker process died while rendering it (tried twice)")
-
-
-def run_dask(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...],
-             scheduler: str | None) -> Iterator[JobResult]:
-    """Render on a Dask cluster (at `scheduler`, else a LocalCluster of `workers` processes); PDFs come back as bytes.
-
-    Workers must see the sources, publication, theme and font files at the same absolute paths
-    (a shared file system); the PDFs travel back to this process, which writes them.
-    """
-    try:
-        from dask.distributed import Client, LocalCluster
-        from dask.distributed import as_completed as dask_as_completed
-    except ImportError as exc:
-        raise BatchUsageError(f"the dask executor needs Dask distributed ({exc.name} is missing): "
-                              "pip install 'bulletin[dask]'") from None
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
-        client = Client(cluster)
-    submitted: list[Any] = []
-    try:
-        for job in jobs:
-            submitted.append(client.submit(render_on_dask, replace(job, deliver=True), theme_refs, pure=False))
-        by_key = {future.key: job for future, job in zip(submitted, jobs, strict=True)}
-        for future in dask_as_completed(submitted):
-            try:
-                yield future.result()
-            except Exception as exc:  # the task itself failed on the cluster (lost worker, unpicklable result)
-                yield JobResult(by_key[future.key].source, error=f"on the Dask cluster: {describe_exception(exc)}")
-    except BaseException:
-        client.cancel(submitted)
-        raise
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # --- the batch ------------------------------------------------------------------------------------------------

@@ -20,16 +20,10 @@ import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, Fit, NameObject, NumberObject, TextStringObject
 
-from layout.batch import (
-    MANIFEST_NAME,
-    BatchUsageError,
-    ConsoleProgress,
-    Outcome,
-    Status,
-    find_sources,
-    plan_outputs,
-)
+from layout.batch import ConsoleProgress, Outcome, Status, find_sources, plan_outputs
 from layout.cli import main
+from layout.executors import BatchUsageError
+from layout.manifest import MANIFEST_NAME
 from layout.volume import VolumeIssue, compose_volume, order_issues
 
 REPO = Path(__file__).parents[1]

@@ -1,0 +1,120 @@
+"""What each PDF was made from: the batch manifest, and the content hashes and settings it records."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import reportlab
+
+from layout import __version__
+from layout.model import Image, Issue
+from layout.render import write_atomically
+from layout.theme import Theme
+
+MANIFEST_NAME = ".bulletin-manifest.json"
+MANIFEST_FORMAT = 1
+HASH_CHUNK = 1 << 20
+
+
+# --- the manifest: what each PDF was made from ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    """One rendered PDF: the content hash of every file its render read, and what the volume needs to know."""
+
+    source: str  # the issue file, absolute
+    settings: dict[str, str | None]  # tool and ReportLab versions, --theme, the publication file used
+    inputs: dict[str, str]  # absolute path -> sha256: source, publication, theme files, fonts, images
+    pdf: str  # sha256 of the PDF written
+    pages: int
+    year: int
+    number: str
+    title: str
+    masthead: str
+
+
+@dataclass
+class Manifest:
+    """`<out>/.bulletin-manifest.json`: output path (relative to out/, POSIX) -> IssueRecord, and the volumes bound.
+
+    `volumes`: absolute volume path -> {"key": volume_key(...), "pdf": sha256 of the volume written}.
+    """
+
+    path: Path
+    records: dict[str, IssueRecord] = field(default_factory=dict)
+    volumes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def save(self) -> None:
+        data = {"format": MANIFEST_FORMAT, "tool": __version__, "volumes": self.volumes,
+                "issues": {key: asdict(record) for key, record in self.records.items()}}
+        text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        write_atomically(self.path, text.encode("utf-8"))
+
+
+def load_manifest(out_dir: Path) -> tuple[Manifest, str | None]:
+    """The manifest in `out_dir` (empty if there is none), and a warning if it could not be used."""
+    manifest = Manifest(out_dir / MANIFEST_NAME)
+    try:
+        data = json.loads(manifest.path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return manifest, None
+    except (OSError, ValueError) as exc:
+        return manifest, f"{manifest.path}: unreadable ({exc}); every issue is rendered again"
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("issues"), dict):
+        return manifest, f"{manifest.path}: not a manifest of format {MANIFEST_FORMAT}; every issue is rendered again"
+    for key, raw in data["issues"].items():
+        with contextlib.suppress(TypeError):  # a record of another shape is simply forgotten
+            manifest.records[key] = IssueRecord(**raw)
+    volumes = data.get("volumes")
+    if isinstance(volumes, dict):
+        manifest.volumes = {k: v for k, v in volumes.items() if isinstance(v, dict)}
+    return manifest, None
+
+
+def hash_file(path: Path) -> str | None:
+    """sha256 of a file's content, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def build_settings(theme: str | None, publication: Path) -> dict[str, str | None]:
+    """What besides file contents decides a PDF: the tool, the PDF library, --theme, the publication file used."""
+    return {"tool": __version__, "reportlab": reportlab.Version, "theme": theme, "publication": str(publication)}
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}  # (path, mtime_ns, size) -> sha256: fonts are hashed once per worker
+
+
+def issue_inputs(issue: Issue, theme: Theme) -> list[Path]:
+    """Every file a render of `issue` reads: the source, its publication, theme files, fonts, images."""
+    files = [issue.source, issue.publication.source or issue.source, *theme.files]
+    files += [spec.path for spec in theme.font_specs.values()]
+    files += [block.path for s in issue.sections for a in s.articles for block in a.blocks if isinstance(block, Image)]
+    return files
+
+
+def hash_inputs(paths: Iterable[Path]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in paths:
+        resolved = path.resolve()
+        try:
+            stat = resolved.stat()
+        except OSError:
+            continue
+        key = (str(resolved), stat.st_mtime_ns, stat.st_size)
+        digest = _HASHES.get(key) or hash_file(resolved)
+        if digest is not None:
+            _HASHES[key] = out[str(resolved)] = digest
+    return out
