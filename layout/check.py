@@ -7,12 +7,17 @@ import sys
 from pathlib import Path
 
 from layout.errors import Diagnostic, SourceError, sort_diagnostics
-from layout.loader import check_theme_option, load_issue
+from layout.loader import PUBLICATION_FILE, check_theme_option, load_issue, read_publication
 from layout.validate import validate_issue
 
 
 def check_source(path: Path, publication: Path | None = None, theme: str | None = None) -> list[Diagnostic]:
-    """Every problem of one issue (and its publication), then of its theme and glyph coverage; [] when fine."""
+    """Every problem of one issue (and its publication), then of its theme and glyph coverage; [] when fine.
+
+    A publication file (`bulletin check issues/*.yaml` names bulletin.yaml too) is checked as a publication.
+    """
+    if path.name == PUBLICATION_FILE:
+        return sort_diagnostics(read_publication(path)[1])
     try:
         validate_issue(load_issue(path, publication=publication), theme)
     except SourceError as exc:

@@ -601,9 +601,20 @@ def resolve_publication(path: Path, issue: YamlSource, explicit: Path | None) ->
                                      "publication: block")]
 
 
+def is_publication_node(root: Node) -> bool:
+    """A document with the publication's own fields and no `issue:`: a bulletin.yaml, given where an issue belongs."""
+    keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)} if isinstance(root, MappingNode) else set()
+    return "issue" not in keys and {"publisher", "masthead"} <= keys
+
+
 def load_issue(path: Path, *, publication: Path | None = None) -> Issue:
     """Read an issue and its publication into the model. Raises SourceError with every problem in both files."""
     source = load_yaml(path)
+    if source.root is None:  # unreadable or not YAML: that is the whole story, the publication aside
+        raise SourceError(capped(source.diagnostics))
+    if is_publication_node(source.root):
+        raise SourceError([Diagnostic(SourcePos(source.name, 1, 1), "this is a publication file, not an issue",
+                                      "render or check an issue that uses it, e.g. issues/2018-0602.yaml")])
     pub, root, diags = resolve_publication(path, source, publication)
     w = Walker(source)
     built = build_issue(w, source.root, BlockContext(path.parent, root)) if source.root else None

@@ -108,3 +108,28 @@ def test_console_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "layout", "check", "issues/2018-0602.yaml"], cwd=REPO,
                           capture_output=True, text=True, timeout=60, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (0, "ok: issues/2018-0602.yaml\n", "")
+
+
+def test_a_glob_over_the_issues_folder_checks_the_publication_as_a_publication(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert check(capsys, "issues/bulletin.yaml", "issues/2018-0602.yaml") == (
+        0,
+        ["ok: issues/bulletin.yaml", "ok: issues/2018-0602.yaml"],
+        [],
+    )
+
+
+def test_a_publication_given_as_an_issue_is_named_as_such(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["render", "issues/bulletin.yaml", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "issues/bulletin.yaml:1:1: this is a publication file, not an issue "
+        "(render or check an issue that uses it, e.g. issues/2018-0602.yaml)"
+    ]
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_missing_file_is_reported_once(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = check(capsys, "issues/nonexistent.yaml")
+    assert (code, out) == (2, [])
+    assert err == ["issues/nonexistent.yaml: no such file"]
