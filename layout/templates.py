@@ -8,9 +8,9 @@ from reportlab.platypus.frames import Frame
 
 from layout.flowables import ComposeCache, PageRecord
 from layout.model import Issue, Text
-from layout.text.compose import Alignment
-from layout.theme import Theme
-from layout.typeset import baseline_offset, compose_text, draw_line, options_for, spans_for
+from layout.text.compose import Alignment, Line
+from layout.theme import TextStyle, Theme
+from layout.typeset import compose_text, draw_line, options_for, spans_for
 
 PAGE_NUMBER_DASH = "—"  # GB/T 9704: the page number stands between two one-em dashes, "— 2 —"
 
@@ -33,9 +33,10 @@ class Furniture:
         self.draw_footer(canvas, page)
         canvas.restoreState()
 
-    def _line(self, text: str, style_name: str, width: float, align: Alignment):
+    def _line(self, text: Text, style_name: str, width: float, align: Alignment) -> tuple[list[Line], TextStyle]:
+        """One line of furniture (composed once per render: the cache keeps it across pages and passes)."""
         style = self.theme.style(style_name)
-        spans = tuple(spans_for(Text.of(text), style, self.theme))
+        spans = tuple(spans_for(text, style, self.theme))
         options = options_for(style, self.theme, width, align=align, first_indent=0.0, min_last_line_han=0)
         return self.cache.lines(spans, (options, style.size), lambda: compose_text(spans, options)), style
 
@@ -50,7 +51,7 @@ class Furniture:
         outer, inner = (Alignment.RIGHT, Alignment.LEFT) if page % 2 else (Alignment.LEFT, Alignment.RIGHT)
         for text, align in ((title, inner), (section, outer)):
             if text:
-                lines, _ = self._line(text, "header", geo.text_width, align)
+                lines, _ = self._line(Text.of(text), "header", geo.text_width, align)
                 draw_line(canvas, lines[0], left, baseline)
         canvas.setStrokeColorCMYK(*self.theme.colors["rule"])
         canvas.setLineWidth(self.theme.rules["header"])
@@ -61,11 +62,11 @@ class Furniture:
         left = geo.text_left(page)
         baseline = geo.margin_bottom - geo.footer_offset
         for text in self.issue.publication.footer:
-            lines, _ = self._line(text.plain, "footer", geo.text_width, Alignment.CENTER)
+            lines, _ = self._line(text, "footer", geo.text_width, Alignment.CENTER)  # keeps its links
             draw_line(canvas, lines[0], left, baseline)
             baseline -= geo.footer_leading
         number = f"{PAGE_NUMBER_DASH} {page} {PAGE_NUMBER_DASH}"
-        lines, style = self._line(number, "page_number", geo.text_width, Alignment.LEFT)
+        lines, style = self._line(Text.of(number), "page_number", geo.text_width, Alignment.LEFT)
         inset = geo.page_number_inset * style.size
         width = lines[0].natural
         # Odd pages: right, one character in; even pages: left, one character in (GB/T 9704 §7.5).
@@ -93,5 +94,3 @@ def alternate_pages() -> NextPageTemplate:
     ReportLab's autoNextPageTemplate applies each switch one page late)."""
     return NextPageTemplate(["even", "odd"])
 
-
-__all__ = ["Furniture", "alternate_pages", "baseline_offset", "make_templates"]

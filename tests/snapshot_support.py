@@ -254,7 +254,7 @@ def build_sample_pdf(
 def page_summary(expected: str, actual: str) -> str:
     """"changed pages: 3, 5 (pages 20 -> 21)": which pages of two snapshot texts differ, page by page."""
     old, new = split_pages(expected), split_pages(actual)
-    changed = [str(n) for n in range(1, max(len(old), len(new)) + 1) if old.get(n) != new.get(n)]
+    changed = [str(n) for n in sorted(old.keys() | new.keys()) if old.get(n) != new.get(n)]
     count = f" (pages {len(old)} -> {len(new)})" if len(old) != len(new) else ""
     return f"changed pages: {', '.join(changed) or 'none (metadata or outline only)'}{count}"
 
