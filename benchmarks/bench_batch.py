@@ -17,7 +17,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
-from common import ensure_dependencies, environment_line  # noqa: E402 (after the path it needs)
+from common import child_environment, ensure_dependencies, environment_line  # noqa: E402 (after the path it needs)
 
 REPO = BENCH_DIR.parent
 SAMPLE_ISSUE = REPO / "issues" / "2018-0602.yaml"
@@ -149,7 +149,7 @@ def measure_bulletin(folder: Path, out: Path, jobs: int) -> dict[str, object]:
 def run_child(engine: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:
     """Measure in a fresh interpreter, so neither engine inherits the other's imports, caches or pools."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", engine, str(folder), str(out), str(jobs)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False, env=child_environment())
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["(no output)"]
         return {"error": f"{engine} -j {jobs} exited {done.returncode}: {lines[-1]}"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
-from common import ensure_dependencies, environment_line  # noqa: E402 (after the path it needs)
+from common import child_environment, ensure_dependencies, environment_line  # noqa: E402 (after the path it needs)
 
 REPO = BENCH_DIR.parent
 PEER = BENCH_DIR / "peer_typst.py"
@@ -44,7 +44,7 @@ def run_process(command: Sequence[str], cwd: Path = REPO) -> ProcessRun:
     """Run `command` to completion and measure it (rusage of exactly this child, via wait4)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, env=child_environment())
         if hasattr(os, "wait4"):
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - started
