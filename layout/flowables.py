@@ -333,7 +333,7 @@ class TocEntry(TextBlock):
                  key: str, page: int | None, number_spans: Callable[[str], list[Span]]) -> None:  # fmt: skip
         # Every line stops short of the page-number column; the last also leaves room for a short leader.
         leader = TOC_MIN_LEADER_EM * style.size
-        super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=leader, min_last_line_han=0)
+        super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=leader)
         self.number_column = (theme.toc.number_width + TOC_NUMBER_GAP_EM) * style.size
         self.key = key
         self.page = page
