@@ -30,7 +30,9 @@ class QualityReport:
     body_flush: int = 0
     not_flush: list[str] = field(default_factory=list)
     loose: list[str] = field(default_factory=list)  # loose lines without a long Latin run
-    loose_latin: list[str] = field(default_factory=list)  # loose lines holding one (allowed)
+    # loose lines holding a long unbreakable Latin run, or followed by a line that opens with one (a URL that
+    # may not break and does not fit: the line before it has to stretch)
+    loose_latin: list[str] = field(default_factory=list)
     lonely: list[str] = field(default_factory=list)  # 孤字: a paragraph's last line with one Han character
 
     @property
@@ -126,9 +128,10 @@ def assess(pdf_path: Path, theme: Theme, level: Level = Level.GB) -> QualityRepo
             widest = max(_han_gaps(line), default=0.0)
             if widest > MAX_GAP_EM * line.size + 0.01:
                 # A long Latin run on the line, or opening the next one, cannot break: the line had to stretch.
-                latin = _has_latin_run(line.text) or _has_latin_run(following.text[:LATIN_RUN])
-                target = report.loose_latin if latin else report.loose
-                target.append(f"{where} gap {widest / line.size:.3f} em")
+                holds, opens_next = _has_latin_run(line.text), _has_latin_run(following.text[:LATIN_RUN])
+                reason = " (holds an unbreakable run)" if holds else " (the next line opens with one)"
+                target = report.loose_latin if holds or opens_next else report.loose
+                target.append(f"{where} gap {widest / line.size:.3f} em{reason}")
         elif i > 0 and continues[i - 1] and sum(is_han(c) for c in line.text) < 2:
             report.lonely.append(where)
     return report
