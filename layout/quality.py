@@ -129,9 +129,12 @@ def assess(pdf_path: Path, theme: Theme, level: Level = Level.GB) -> QualityRepo
             if widest > MAX_GAP_EM * line.size + 0.01:
                 # A long Latin run on the line, or opening the next one, cannot break: the line had to stretch.
                 holds, opens_next = _has_latin_run(line.text), _has_latin_run(following.text[:LATIN_RUN])
-                reason = " (holds an unbreakable run)" if holds else " (the next line opens with one)"
-                target = report.loose_latin if holds or opens_next else report.loose
-                target.append(f"{where} gap {widest / line.size:.3f} em{reason}")
+                gap = f"{where} gap {widest / line.size:.3f} em"
+                if holds or opens_next:
+                    why = "holds an unbreakable run" if holds else "the next line opens with an unbreakable run"
+                    report.loose_latin.append(f"{gap} ({why})")
+                else:
+                    report.loose.append(gap)
         elif i > 0 and continues[i - 1] and sum(is_han(c) for c in line.text) < 2:
             report.lonely.append(where)
     return report
