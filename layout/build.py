@@ -61,13 +61,28 @@ def build_pdf(issue: Issue, theme: Theme) -> BuildResult:
     return BuildResult(pdf=pdf, pages=pages, passes=passes, record=record)
 
 
+class IssueDocTemplate(BaseDocTemplate):
+    """ReportLab's document template, dated by the issue: its creation date is the issue's `date:` when given
+    (deterministic: it comes from the source); without one, ReportLab's fixed invariant date stays."""
+
+    def __init__(self, buffer: io.BytesIO, issue: Issue, **kwargs: object) -> None:
+        super().__init__(buffer, **kwargs)
+        self.issue_date = issue.info.date
+
+    def beforeDocument(self) -> None:  # noqa: N802 (ReportLab's hook)
+        if self.issue_date is not None:
+            stamp = f"D:{self.issue_date:%Y%m%d}000000+08'00'"  # the issue's day, Beijing time
+            self.canv.setDateFormatter(lambda *_: stamp)
+
+
 def _build_once(
     issue: Issue, theme: Theme, cache: ComposeCache, previous: PageRecord, *, canvasmaker: type[Canvas]
 ) -> tuple[PageRecord, bytes, int]:
     record = PageRecord()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = IssueDocTemplate(
         buffer,
+        issue,
         pagesize=(theme.page.width, theme.page.height),
         pageTemplates=make_templates(theme, Furniture(issue, theme, record, cache)),
         title=document_title(issue),

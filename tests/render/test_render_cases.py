@@ -247,3 +247,13 @@ def test_an_edited_theme_is_read_again(tmp_path: Path) -> None:
     second = load_theme(theme_path)
     assert round(second.page.margin_top - first.page.margin_top, 1) == round(10 / 25.4 * 72, 1)
     assert load_theme(theme_path) is second  # unchanged files: the cached theme
+
+
+def test_the_pdf_is_dated_by_the_issue(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    source = make_issue(tmp_path, ["正文。"])
+    source.write_text(source.read_text(encoding="utf-8").replace("number: 0999", "number: 0999\n  date: 2018-06-04"))
+    assert "date: 2018-06-04" in source.read_text(encoding="utf-8")
+    meta = PdfReader(render_issue(source, tmp_path / "dated.pdf").path).metadata
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20180604000000+08'00'"
