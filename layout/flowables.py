@@ -18,8 +18,6 @@ from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines,
 
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
-TOC_MIN_LEADER_EM = 2.0  # a contents entry's last line leaves at least this much leader before the number column
-TOC_NUMBER_GAP_EM = 0.5  # between the title text and the page-number column
 BALANCE_STEPS = 8  # bisection steps when balancing a title's lines: 1/256 of a line's width is plenty
 
 
@@ -255,9 +253,12 @@ class Anchor(Flowable):
 
     _ZEROSIZE = True
 
-    def __init__(self, record: PageRecord, key: str, title: str, level: int, *, section: bool = False) -> None:
+    def __init__(
+        self, record: PageRecord, key: str, title: str, level: int, *, headroom: float, section: bool = False
+    ) -> None:
         super().__init__()
         self.record, self.key, self.title, self.level, self.section = record, key, title, level, section
+        self.headroom = headroom  # pt shown above the mark when a reader jumps to it
         self.keep_with_next = True
         self.width = self.height = 0
 
@@ -270,7 +271,7 @@ class Anchor(Flowable):
         if self.section:
             self.record.sections.append((page, self.title))
         _, top = self.canv.absolutePosition(0, 0)
-        self.canv.bookmarkPage(self.key, fit="XYZ", left=0, top=top + 24, zoom=0)
+        self.canv.bookmarkPage(self.key, fit="XYZ", left=0, top=top + self.headroom, zoom=0)
         self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
 
 
@@ -332,9 +333,9 @@ class TocEntry(TextBlock):
     def __init__(self, spans: Sequence[Span], style: TextStyle, theme: Theme, cache: ComposeCache, *,
                  key: str, page: int | None, number_spans: Callable[[str], list[Span]]) -> None:  # fmt: skip
         # Every line stops short of the page-number column; the last also leaves room for a short leader.
-        leader = TOC_MIN_LEADER_EM * style.size
+        leader = theme.toc.min_leader * style.size
         super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=leader)
-        self.number_column = (theme.toc.number_width + TOC_NUMBER_GAP_EM) * style.size
+        self.number_column = (theme.toc.number_width + theme.toc.number_gap) * style.size
         self.key = key
         self.page = page
         self.number_spans = number_spans

@@ -49,6 +49,10 @@ class StoryContext:
     def text(self, text: Text | tuple[Run, ...], style_name: str, **kwargs: object) -> TextBlock:
         return text_block(text, self.theme.style(style_name), self.theme, self.cache, **kwargs)
 
+    def anchor(self, key: str, title: str, level: int, *, section: bool = False) -> Anchor:
+        headroom = self.theme.spacing["bookmark_headroom"]
+        return Anchor(self.record, key, title, level, headroom=headroom, section=section)
+
     def width_of(self, text: str, style: TextStyle) -> float:
         return sum(measure(s.style, ch) for s in spans_for(Text.of(text), style, self.theme) for ch in s.text)  # type: ignore[arg-type]
 
@@ -59,7 +63,7 @@ def build_story(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     for s, section in enumerate(issue.sections):
         for a, article in enumerate(section.articles):
             if a == 0:
-                flow.append(Anchor(ctx.record, section_key(s), section.title.plain, 0, section=True))
+                flow.append(ctx.anchor(section_key(s), section.title.plain, 0, section=True))
                 flow.append(ctx.text(section_label(section), "section", keep_with_next=True, source=section.pos))
             flow.extend(build_article(article, article_key(s, a), ctx))
     flow.extend(build_closing(issue, ctx))
@@ -86,15 +90,20 @@ def build_masthead(issue: Issue, ctx: StoryContext) -> list[Flowable]:
         ctx.text(Text.of(pub.publisher), "masthead_publisher", min_last_line_han=0),
         ctx.text(Text.of(pub.masthead), "masthead_title", min_last_line_han=0),
         ctx.text(Text.of(issue.info.line), "masthead_issue", min_last_line_han=0),
-        Rule(theme.rules["masthead"], theme.colors["masthead"], space_before=4, gap=2),
-        Rule(theme.rules["masthead_thin"], theme.colors["masthead"], space_after=6),
+        Rule(
+            theme.rules["masthead"],
+            theme.colors["masthead"],
+            space_before=theme.spacing["masthead_rule_before"],
+            gap=theme.spacing["masthead_rules_gap"],
+        ),
+        Rule(theme.rules["masthead_thin"], theme.colors["masthead"], space_after=theme.spacing["masthead_rule_after"]),
     ]
 
 
 def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     """目 录: one entry per section and per article, numbers from the previous pass, each a link."""
     flow: list[Flowable] = [
-        Anchor(ctx.record, "contents", CONTENTS_TITLE, 0),
+        ctx.anchor("contents", CONTENTS_TITLE, 0),
         ctx.text(Text.of(CONTENTS_TITLE), "toc_title", min_last_line_han=0),
     ]
 
@@ -122,7 +131,7 @@ def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext) ->
 def build_article(article: model.Article, key: str, ctx: StoryContext) -> list[Flowable]:
     """Title (centred, heading face), document number, then the blocks; the heads keep with the text."""
     flow: list[Flowable] = [
-        Anchor(ctx.record, key, article.title.plain, 1),
+        ctx.anchor(key, article.title.plain, 1),
         ctx.text(
             article.title, "article_title", keep_with_next=True, balance=True, source=article.pos, min_last_line_han=0
         ),
@@ -241,7 +250,7 @@ def build_image(block: model.Image, ctx: StoryContext) -> list[Flowable]:
     width = min(block.width_pt or natural, ctx.theme.page.text_width)
     image = RLImage(str(block.path), width=width, height=width * px_h / px_w)
     image.hAlign = "CENTER"
-    image.spaceBefore = image.spaceAfter = 6
+    image.spaceBefore = image.spaceAfter = ctx.theme.spacing["image"]
     if not block.caption:
         return [image]
     image.keep_with_next = True
@@ -257,7 +266,14 @@ def build_closing(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     if not issue.publication.closing:
         return []
     theme = ctx.theme
-    flow: list[Flowable] = [Rule(theme.rules["closing"], theme.colors["rule"], space_before=18, space_after=8)]
+    space = theme.spacing
+    rule = Rule(
+        theme.rules["closing"],
+        theme.colors["rule"],
+        space_before=space["closing_rule_before"],
+        space_after=space["closing_rule_after"],
+    )
+    flow: list[Flowable] = [rule]
     flow[0].keep_with_next = True  # type: ignore[attr-defined]
     for i, line in enumerate(issue.publication.closing):
         last = i == len(issue.publication.closing) - 1

@@ -82,6 +82,8 @@ class TocSpec:
     leader: str
     leader_gap: float  # em
     number_width: float  # em
+    min_leader: float  # em of leader a wrapped entry's last line keeps at least
+    number_gap: float  # em between an entry's text and the page-number column
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Theme:
     page: PageGeometry
     colors: dict[str, CMYK]
     rules: dict[str, float]
+    spacing: dict[str, float]
     font_specs: dict[str, FontSpec]
     roles: dict[str, tuple[str, ...]]
     styles: dict[str, TextStyle]
@@ -283,6 +286,9 @@ class _Resolver:
         )
         colors = {key: self._color(key) for key in self.section("colors")}
         rules = {key: self.length(f"rules.{key}") for key in self.section("rules")}
+        spacing = {key: self.length(f"spacing.{key}") for key in self.section("spacing")}
+        for key in sorted(REQUIRED_SPACING - spacing.keys()):
+            self.fail("spacing", f"theme has no `spacing.{key}`")
         font_specs = {key: self._font(key) for key in self.section("fonts")}
         roles = {key: self._role(key, font_specs) for key in self.section("roles")}
         styles: dict[str, TextStyle] = {}
@@ -293,6 +299,7 @@ class _Resolver:
             page=page,
             colors=colors,
             rules=rules,
+            spacing=spacing,
             font_specs=font_specs,
             roles=roles,
             styles=styles,
@@ -301,6 +308,8 @@ class _Resolver:
                 leader=str(self.get("toc.leader")[0] or "·"),
                 leader_gap=self.number("toc.leader_gap", 0.5),
                 number_width=self.number("toc.number_width", 2.5),
+                min_leader=self.number("toc.min_leader", 2.0),
+                number_gap=self.number("toc.number_gap", 0.5),
             ),
             punctuation=self.choice("composition.punctuation", PunctuationStyle, PunctuationStyle.QUANJIAO),
             strictness=self.choice("composition.strictness", Strictness, Strictness.GB),
@@ -437,6 +446,11 @@ class _Resolver:
         styles[key] = style
         return style
 
+
+REQUIRED_SPACING = frozenset({
+    "masthead_rule_before", "masthead_rules_gap", "masthead_rule_after", "closing_rule_before",
+    "closing_rule_after", "image", "bookmark_headroom",
+})  # fmt: skip
 
 REQUIRED_STYLES = (
     "body", "plain", "heading1", "heading2", "heading3", "subtitle", "list_item", "signature", "attachments",
