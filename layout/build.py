@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
+from reportlab.platypus.flowables import Flowable
 
 from layout import __version__
-from layout.errors import Diagnostic, SourceError
+from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.flowables import ComposeCache, PageRecord
 from layout.model import Issue
 from layout.story import StoryContext, build_story
@@ -68,6 +70,13 @@ class IssueDocTemplate(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, issue: Issue, **kwargs: object) -> None:
         super().__init__(buffer, **kwargs)
         self.issue_date = issue.info.date
+        self.current_flowable: Flowable | None = None
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        # Remember what is being placed, so a layout failure can name its source line.
+        if flowables:
+            self.current_flowable = flowables[0]
+        super().handle_flowable(flowables)
 
     def beforeDocument(self) -> None:  # noqa: N802 (ReportLab's hook)
         if self.issue_date is not None:
@@ -102,8 +111,32 @@ def _build_once(
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:
-        raise SourceError([Diagnostic(None, f"layout failed: {exc}")]) from exc
+        raise SourceError([layout_failure(doc.current_flowable, exc)]) from exc
     return record, buffer.getvalue(), doc.page
+
+
+def layout_failure(flowable: Flowable | None, exc: LayoutError) -> Diagnostic:
+    """A block that fits on no page, named by its source position (not by ReportLab's object address)."""
+    detail = re.sub(r"@0x[0-9A-Fa-f]+|<[^<>]*>", "", str(exc)).strip()
+    return Diagnostic(
+        source_of(flowable),
+        "this block does not fit on a page and cannot be split",
+        f"shorten it, split a long table cell or scale the image down; ReportLab said: {detail}",
+    )
+
+
+def source_of(flowable: Flowable | None) -> SourcePos | None:
+    """The source position a flowable (or the first part of a group) came from."""
+    if flowable is None:
+        return None
+    found = getattr(flowable, "source", None)
+    if found is not None:
+        return found
+    for part in getattr(flowable, "parts", []):
+        found = source_of(part)
+        if found is not None:
+            return found
+    return None
 
 
 def document_title(issue: Issue) -> str:

@@ -35,6 +35,7 @@ ATTACHMENTS_LABEL = "附件："
 LINKS_LABEL = "相关链接："
 CONTENTS_TITLE = "目录"
 IMAGE_DEFAULT_DPI = 96  # a PNG/JPEG without resolution metadata is taken to be a 96 dpi screen image
+IMAGE_MAX_PAGE_SHARE = 0.8  # a tall image takes at most this share of the text block's height (room for a caption)
 
 
 @dataclass
@@ -231,6 +232,7 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
         ])
     )  # fmt: skip
     table.spaceBefore, table.spaceAfter = theme.table.space_before, theme.table.space_after
+    table.source = block.pos  # named in the message if a row is taller than a page
     flow: list[Flowable] = []
     if block.caption:
         flow.append(ctx.text(block.caption, "caption", keep_with_next=True, min_last_line_han=0))
@@ -247,9 +249,12 @@ def build_image(block: model.Image, ctx: StoryContext) -> list[Flowable]:
         px_w, px_h = img.size
         dpi = img.info.get("dpi", (IMAGE_DEFAULT_DPI, IMAGE_DEFAULT_DPI))[0] or IMAGE_DEFAULT_DPI
     natural = px_w * 72.0 / float(dpi)
-    width = min(block.width_pt or natural, ctx.theme.page.text_width)
+    page = ctx.theme.page
+    # Never wider than the text block, nor taller than it (a tall image is scaled down to fit a page).
+    width = min(block.width_pt or natural, page.text_width, page.text_height * IMAGE_MAX_PAGE_SHARE * px_w / px_h)
     image = RLImage(str(block.path), width=width, height=width * px_h / px_w)
     image.hAlign = "CENTER"
+    image.source = block.pos
     image.spaceBefore = image.spaceAfter = ctx.theme.spacing["image"]
     if not block.caption:
         return [image]

@@ -257,3 +257,30 @@ def test_the_pdf_is_dated_by_the_issue(tmp_path: Path) -> None:
     assert "date: 2018-06-04" in source.read_text(encoding="utf-8")
     meta = PdfReader(render_issue(source, tmp_path / "dated.pdf").path).metadata
     assert meta["/CreationDate"] == meta["/ModDate"] == "D:20180604000000+08'00'"
+
+
+def test_a_table_row_taller_than_a_page_is_refused_with_its_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = make_issue(tmp_path, [{"table": {"header": ["序号", "内容"], "rows": [[1, "很长的内容" * 600]]}}])
+    assert main(["render", str(source), "-o", str(tmp_path / "big.pdf")]) == 2
+    err = capsys.readouterr().err
+    line = next(n for n, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1) if "table:" in text)
+    assert err.startswith(f"{source}:{line}:")
+    assert "does not fit on a page" in err
+    assert "0x" not in err  # no object addresses
+    assert not (tmp_path / "big.pdf").exists()
+
+
+def test_a_tall_image_is_scaled_to_fit_a_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from layout.theme import load_theme
+
+    Image.new("RGB", (200, 4000), (30, 30, 200)).save(tmp_path / "tall.png")
+    result = render_issue(make_issue(tmp_path, [{"image": {"path": "tall.png"}}]), tmp_path / "tall.pdf")
+    import pdfplumber
+
+    with pdfplumber.open(result.path) as pdf:
+        (image,) = [im for page in pdf.pages for im in page.images]
+    assert image["bottom"] - image["top"] <= load_theme("default").page.text_height
