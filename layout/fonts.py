@@ -206,13 +206,14 @@ class Face:
         """Advance width of `ch` in em; for a character the face lacks, that of .notdef (what ReportLab draws)."""
         return self._advances.get(ch, self._notdef)
 
-    def subset_chunks(self, text: str, document: object) -> list[int]:
-        """Lengths of the pieces of `text` that ReportLab writes with one embedded subset each (≤256 glyphs).
+    def pdf_chunks(self, text: str, document: object) -> list[tuple[str, bytes]]:
+        """`text` as (PDF font resource, encoded bytes) pieces, one per embedded subset of ≤256 glyphs.
 
-        ReportLab switches subset fonts inside one text show; PDF readers built on pdfminer drop the
-        character spacing at each switch, so the drawing code starts every piece at its own position.
+        Asking for a subset's resource name is also what makes ReportLab embed that subset.
         """
-        return [len(chunk) for _, chunk in pdfmetrics.getFont(self.name).splitString(text, document)]
+        font = pdfmetrics.getFont(self.name)
+        pieces = font.splitString(text, document)
+        return [(font.getSubsetInternalName(subset, document), chunk) for subset, chunk in pieces]
 
     def coverage(self) -> frozenset[int]:
         """Every code point the face maps."""

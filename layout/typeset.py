@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from layout.fonts import SYNTHETIC_BOLD_STROKE_EM, Face
@@ -121,36 +122,45 @@ def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, styl
 
 
 def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
-    """Draw one line's glyphs as text segments at `baseline`, and its links as annotations."""
+    """Draw one line's glyphs as text segments at `baseline`, and its links as annotations.
+
+    The text operators are written here, not through ReportLab's textOut: every piece of a segment that
+    falls in one embedded subset starts from its own origin (Tm), so readers that drop the character
+    spacing at a subset switch (pdfminer, hence pdfplumber) still see every glyph where it is; and the
+    line costs a fraction of the calls.
+    """
     if getattr(canvas, "layout_only", False):
         return  # a trial pass only needs to know where things land
-    text = canvas.beginText()
-    current: tuple[str, float] | None = None
+    document = canvas._doc
+    ops: list[str] = []
+    font: tuple[str, float] | None = None
+    color: CMYK | None = None
+    spacing: float | None = None
     stroked = False
     for seg in segments(line.glyphs):
         ink = seg.ink
-        if current != (ink.face.name, ink.size):
-            text.setFont(ink.face.name, ink.size)
-            current = (ink.face.name, ink.size)
-        text.setFillColorCMYK(*ink.color)
         if ink.face.synthetic_bold != stroked:
             # Faces without a bold companion are emboldened by stroking the outline (fill + stroke).
             stroked = ink.face.synthetic_bold
-            text.setTextRenderMode(2 if stroked else 0)
-            if stroked:
-                text.setStrokeColorCMYK(*ink.color)
-                canvas.setLineWidth(SYNTHETIC_BOLD_STROKE_EM * ink.size)
-        text.setCharSpace(seg.gap + ink.tracking)
-        chars = "".join(seg.chars)
+            ops.append(f"{fp_str(SYNTHETIC_BOLD_STROKE_EM * ink.size)} w 2 Tr" if stroked else "0 Tr")
+            color = None
+        if ink.color != color:
+            color = ink.color
+            ops.append(f"{fp_str(*color)} k {fp_str(*color)} K" if stroked else f"{fp_str(*color)} k")
+        if seg.gap + ink.tracking != spacing:
+            spacing = seg.gap + ink.tracking
+            ops.append(f"{fp_str(spacing)} Tc")
         start = 0
-        # One text show per embedded subset, each from its own origin: readers that drop the character
-        # spacing at a subset switch (pdfminer, hence pdfplumber) still see every glyph where it is.
-        for length in ink.face.subset_chunks(chars, canvas._doc) if seg.gap or ink.tracking else [len(chars)]:
-            text.setTextOrigin(x + seg.xs[start], baseline)
-            text.textOut(chars[start : start + length])
-            start += length
+        for name, chunk in ink.face.pdf_chunks("".join(seg.chars), document):
+            if font != (name, ink.size):
+                font = (name, ink.size)
+                ops.append(f"{name} {fp_str(ink.size)} Tf")
+            ops.append(f"1 0 0 1 {fp_str(x + seg.xs[start], baseline)} Tm ({escapePDF(chunk)}) Tj")
+            start += len(chunk)
     if stroked:
-        text.setTextRenderMode(0)
+        ops.append("0 Tr")
+    text = canvas.beginText()
+    text._code.extend(ops)  # ReportLab frames them in BT … ET
     canvas.drawText(text)
     draw_links(canvas, line, x, baseline)
 
