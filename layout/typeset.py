@@ -92,11 +92,14 @@ class _Segment:
 def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
     """Group glyphs into runs drawable as one text show: same ink and a constant extra gap between glyphs."""
     out: list[_Segment] = []
+    seg: _Segment | None = None
+    current: Ink | None = None
     for g in glyphs:
         ink: Ink = g.style  # type: ignore[assignment]
-        natural = measure(ink, g.text)
-        seg = out[-1] if out else None
-        if seg is not None and seg.ink == ink:
+        if ink is not current:  # glyphs of one span share their Ink object: look its metrics up once
+            current, advance, size, tracking = ink, ink.face.advance, ink.size, ink.tracking
+        natural = advance(g.text) * size + tracking
+        if seg is not None and (seg.ink is ink or seg.ink == ink):
             if len(seg.chars) == 1:
                 # The second glyph fixes the segment's gap (seg.end is still the first glyph's natural end).
                 joins = abs(g.x - seg.end) < ink.size
@@ -109,7 +112,8 @@ def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
                 seg.chars.append(g.text)
                 seg.xs.append(g.x)
                 continue
-        out.append(_Segment(ink, g.x, 0.0, [g.text], [g.x], g.x + natural))
+        seg = _Segment(ink, g.x, 0.0, [g.text], [g.x], g.x + natural)
+        out.append(seg)
     return out
 
 
