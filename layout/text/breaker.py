@@ -24,7 +24,10 @@ LONELY_TAIL_SHARE = 1 / 3  # a Han-free paragraph end wider than this share of t
 # Centred and flush-left text (titles, table cells) has no stretch to hide a bad break: there a source space
 # between Han characters marks a word boundary (names in a cell, "中共中央 国务院") and is the place to break.
 RAGGED_INSIDE_WORD = 300.0
-ORPHAN_DEMERITS = 1e11  # 孤字: a last line with too few Han characters, worse than any one bad line
+ORPHAN_DEMERITS = 1e11
+# A last line wide enough but with fewer than two Han characters ("——的"): avoided when a few looser lines can
+# give it one more, but never at the price of a line that cannot be justified at all (BADNESS_CAP² ≈ 1e10).
+FEW_HAN_DEMERITS = 1e7  # 孤字: a last line with too few Han characters, worse than any one bad line
 OVERFULL_DEMERITS = 1e14  # a forced overfull line (one atom wider than the measure)
 
 
@@ -50,7 +53,7 @@ def break_atoms(atoms: Atoms, widths: Widths, justify: bool, min_han: int) -> li
     cands.append(n)
     fewest = _fewest_lines(atoms, widths, cands, justify)
     found = _search(atoms, widths, cands, justify, min_han, TOLERANCE)
-    if found is not None and found[1] <= fewest and found[2] < ORPHAN_DEMERITS:
+    if found is not None and found[1] <= fewest and found[2] < FEW_HAN_DEMERITS:
         return found[0]
     # The tolerant pass looks at every line that is not overfull: a superset, so never worse.
     found = _search(atoms, widths, cands, justify, min_han, math.inf)
@@ -217,10 +220,10 @@ def _search(
             dem = best_dem[a] + (LINE_PENALTY + bad) ** 2 + pen2
             # 孤字: a last line narrower than `min_han` ems, or with fewer Han characters than that when the
             # paragraph has Han characters to give it (trailing marks aside).
-            if last and (
-                width - pushin[n] < orphan_width or (lonely_rule and han_sum[n] - han_sum[a] < min_han)
-            ):
+            if last and width - pushin[n] < orphan_width:
                 dem += ORPHAN_DEMERITS
+            elif last and lonely_rule and han_sum[n] - han_sum[a] < min_han:
+                dem += FEW_HAN_DEMERITS
             lines = best_lines[a] + 1
             if lines < got_lines or got_prev < 0 or (lines == got_lines and dem < got_dem):
                 got_lines, got_dem, got_prev = lines, dem, a

@@ -101,14 +101,13 @@ def test_dash_and_ellipsis_pairs(text: str, strictness: Strictness, expected: li
     ("text", "expected"),
     [
         # Numbers with their signs, units and inner punctuation stay whole.
-        # (The last line also takes a second Han character: no 孤字.)
-        ("一二三四五六七八2018-2020年", ["一二三四五六七", "八2018-2020年"]),
+        ("一二三四五六七八2018-2020年", ["一二三四五六七八", "2018-2020年"]),
         ("一二三四五六七八九9:00-16:30", ["一二三四五六七八九", "9:00-16:30"]),
         ("电话58832886/58832996", ["电话", "58832886/58832996"]),
         ("一二三四五六七八九20%的增长", ["一二三四五六七八九", "20%的增长"]),
         ("一二三四五六七八2030—重大项目", ["一二三四五六七八", "2030—重大项目"]),
         # A document number keeps its year and serial: no break after 〕 although a closing mark allows one.
-        ("一二三四五六〔2018〕188号", ["一二三四五", "六〔2018〕188号"]),
+        ("一二三四五六〔2018〕188号", ["一二三四五六", "〔2018〕188号"]),
         ("一二三四五六七八国科发资[2018]45号", ["一二三四五六七八国科", "发资[2018]45号"]),
         # An e-mail address is one cluster.
         ("联系人电话hzch@mail.tj.cn即可", ["联系人电话", "hzch@mail.tj.cn即可"]),
@@ -257,8 +256,17 @@ def test_no_lone_character_on_the_last_line(min_han: int, expected: list[str]) -
 
 
 def test_a_last_line_gets_two_han_characters_even_beside_a_number() -> None:
-    # "〔2018〕188号" alone would leave one Han character on the last line: a second one comes down.
-    assert line_texts("一二三四五六〔2018〕188号") == ["一二三四五", "六〔2018〕188号"]
+    # "〔2018〕188号" alone would leave one Han character on the last line: a second one comes down,
+    # the line above stretching a little (0.07 em a gap).
+    lines = line_texts("一二三四五六七八九十一二三四五〔2018〕188号", 150.0)
+    assert lines == ["一二三四五六七八九十一二三四", "五〔2018〕188号"]
+
+
+def test_the_han_count_yields_to_a_line_that_could_not_be_justified() -> None:
+    # On a 10-character measure, giving the last line "六" would leave five gaps to absorb a whole em each.
+    assert line_texts("一二三四五六〔2018〕188号") == ["一二三四五六", "〔2018〕188号"]
+    # Nor is a line of one character, which has no gap to stretch, ever the price (found by hypothesis).
+    assert line_texts("一一——aaaaaa ——的") == ["一一——aaaaaa", "——的"]
 
 
 def test_a_long_latin_ending_suspends_the_han_count() -> None:
