@@ -9,7 +9,7 @@ from enum import Enum
 from layout.text.breaker import Widths, break_atoms, ends_ragged, line_shrink, line_width
 from layout.text.cjk import KAIMING_FULL, Level
 from layout.text.clusters import parse_segments
-from layout.text.prepare import FUZZ, Atoms, Chars, build_atoms, measure_chars
+from layout.text.prepare import FUZZ, INTRA_ANY, INTRA_URL, KINSOKU, Atoms, Chars, build_atoms, measure_chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,10 @@ class Line:
     last: bool  # the paragraph's last line
     start: int  # index in the input text (concatenated span texts) of the first character
     stop: int  # index after the last consumed character (including trimmed break spaces)
+    # The line ends at an emergency break: a run with no legal break was wider than the line, so it was cut
+    # inside a cluster (after / . - in a URL, or anywhere; such a line stays ragged) or a line-start/line-end
+    # rule had to give.
+    forced: bool = False
 
     @property
     def text(self) -> str:
@@ -122,7 +126,7 @@ def compose(spans: Sequence[Span], measure: Measure, options: ComposeOptions) ->
         if not seg.begins:
             lines.append(Line((), left_first, widths.first, 0.0, left_first, final, seg.start, seg.start))
             continue
-        atoms = build_atoms(chars, seg, min(widths.first, widths.rest))
+        atoms = build_atoms(chars, seg, widths.first, widths.rest)
         breaks = break_atoms(atoms, widths, justify, options.min_last_line_han)
         a = 0
         for b in breaks:
@@ -238,7 +242,8 @@ def _set_line(
             x += advance
             if i < stop - 1:
                 x += gap[i]
-    return Line(tuple(glyphs), left, width, natural, x, last, begins[a], ends[b - 1])
+    forced = b < atoms.n and atoms.kind[b] in (INTRA_URL, KINSOKU, INTRA_ANY)
+    return Line(tuple(glyphs), left, width, natural, x, last, begins[a], ends[b - 1], forced)
 
 
 def _tile(lines: list[Line], length: int) -> list[Line]:
@@ -246,5 +251,7 @@ def _tile(lines: list[Line], length: int) -> list[Line]:
     out: list[Line] = []
     for i, line in enumerate(lines):
         stop = lines[i + 1].start if i + 1 < len(lines) else length
-        out.append(Line(line.glyphs, line.left, line.width, line.natural, line.end, line.last, line.start, stop))
+        out.append(
+            Line(line.glyphs, line.left, line.width, line.natural, line.end, line.last, line.start, stop, line.forced)
+        )
     return out

@@ -159,10 +159,11 @@ class Atoms:
         return len(self.begins)
 
 
-def build_atoms(chars: Chars, seg: Segment, min_width: float) -> Atoms:
+def build_atoms(chars: Chars, seg: Segment, first_width: float, rest_width: float) -> Atoms:
     """Widths and junction glue for `seg`.
 
-    A run of clusters that cannot break and is wider than `min_width` gets emergency break points, each kind
+    A run of clusters that cannot break and is wider than any line it could stand on (the first line's width
+    for a run that opens the segment, a later line's otherwise) gets emergency break points, each kind
     only where the one before does not suffice: inside its URLs (after / . - ? & =), then against the
     prohibition rules, then inside clusters anywhere.
     """
@@ -172,7 +173,7 @@ def build_atoms(chars: Chars, seg: Segment, min_width: float) -> Atoms:
     held = list(seg.held)
     atoms = _measure(chars, units, spaces, kinds, held)
     for level in (INTRA_URL, KINSOKU, INTRA_ANY):
-        wide = _wide_runs(atoms, min_width)
+        wide = _wide_runs(atoms, first_width, rest_width)
         if not wide:
             break
         in_wide = [False] * len(units)
@@ -239,8 +240,13 @@ def _char_pieces(b: int, e: int, skip: list[bool]) -> list[tuple[int, int]]:
     return pieces
 
 
-def _wide_runs(atoms: Atoms, min_width: float) -> list[tuple[int, int]]:
-    """Runs of atoms joined by GLUE junctions whose natural width exceeds `min_width`: (first, stop) pairs."""
+def _wide_runs(atoms: Atoms, first_width: float, rest_width: float) -> list[tuple[int, int]]:
+    """Runs of atoms joined by GLUE junctions too wide for any line they could start: (first, stop) pairs.
+
+    A run after the segment's first break may always begin a new line, so only a full line's width counts
+    for it; bending the prohibitions for a run that would fit there (breaking after an opening quote to save
+    a loose first line) is what the rules forbid.
+    """
     out: list[tuple[int, int]] = []
     n = atoms.n
     start = 0
@@ -248,7 +254,7 @@ def _wide_runs(atoms: Atoms, min_width: float) -> list[tuple[int, int]]:
         if k < n and atoms.kind[k] == GLUE:
             continue
         width = atoms.width_sum[k] - atoms.width_sum[start] + atoms.glue_sum[k - 1] - atoms.glue_sum[start]
-        if width > min_width + FUZZ:
+        if width > (first_width if start == 0 else max(first_width, rest_width)) + FUZZ:
             out.append((start, k))
         start = k
     return out
