@@ -132,6 +132,33 @@ class TextBlock(Flowable):
         draw_lines(self.canv, self.compose(self.width), x, self.height, self.style)
 
 
+class LabelledText(TextBlock):
+    """Text hanging from a label column: "附件：1．" or "2．" drawn at fixed positions on the first line, the text
+    itself starting at the same column on every item (numbers of different widths stay aligned)."""
+
+    def __init__(self, labels: Sequence[tuple[float, Sequence[Span]]], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.labels = [(x, tuple(spans)) for x, spans in labels]  # (x from the left edge, spans) per label
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        if parts:
+            head = parts[0]
+            overrides = self.option_overrides
+            labelled = LabelledText(self.labels, self.spans, self.style, self.theme, self.cache, **overrides)
+            labelled._lines, labelled._width, labelled.spaceAfter = head._lines, head._width, 0
+            parts[0] = labelled
+        return parts
+
+    def draw(self) -> None:
+        super().draw()
+        baseline = self.height - baseline_offset(self.style)
+        for x, spans in self.labels:
+            options = options_for(self.style, self.theme, self.width, align=Alignment.LEFT, first_indent=x, indent=x)
+            for line in compose_text(spans, options)[:1]:
+                draw_line(self.canv, line, 0, baseline)
+
+
 def text_block(text: object, style: TextStyle, theme: Theme, cache: ComposeCache, **kwargs: object) -> TextBlock:
     """A TextBlock for a model Text (or runs) in a style."""
     link = kwargs.pop("link", None)

@@ -15,6 +15,7 @@ from layout import model
 from layout.flowables import (
     Anchor,
     ComposeCache,
+    LabelledText,
     PageRecord,
     Rule,
     SignatureBlock,
@@ -187,11 +188,14 @@ def build_attachments(block: model.Attachments, ctx: StoryContext) -> list[Flowa
     flow: list[Flowable] = []
     numbers = [f"{i}．" for i in range(1, len(block.items) + 1)]
     number_width = max(ctx.width_of(n, style) for n in numbers)
+    column = first + label + number_width  # every name starts here, whatever its number's width
     for i, (number, item) in enumerate(zip(numbers, block.items, strict=True)):
-        runs = ((Run(ATTACHMENTS_LABEL),) if i == 0 else ()) + (Run(number), *item.runs)
+        labels = [(first + label, spans_for(Text.of(number), style, ctx.theme))]
+        if i == 0:
+            labels.insert(0, (first, spans_for(Text.of(ATTACHMENTS_LABEL), style, ctx.theme)))
         flow.append(
-            ctx.text(runs, "attachments", source=block.pos, space_before=None if i == 0 else 0,
-                     first_indent=first if i == 0 else first + label, indent=first + label + number_width)
+            LabelledText(labels, spans_for(item, style, ctx.theme), style, ctx.theme, ctx.cache, source=block.pos,
+                         space_before=None if i == 0 else 0, first_indent=column, indent=column)
         )  # fmt: skip
     return flow
 

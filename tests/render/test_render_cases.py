@@ -284,3 +284,17 @@ def test_a_tall_image_is_scaled_to_fit_a_page(tmp_path: Path) -> None:
     with pdfplumber.open(result.path) as pdf:
         (image,) = [im for page in pdf.pages for im in page.images]
     assert image["bottom"] - image["top"] <= load_theme("default").page.text_height
+
+
+def test_numbered_attachment_names_align_whatever_their_numbers_width(tmp_path: Path) -> None:
+    import pdfplumber
+
+    names = [f"{mark}项附件名称" for mark in "甲乙丙丁戊己庚辛壬癸子"]  # eleven: "1．" … "11．"
+    result = render_issue(make_issue(tmp_path, ["正文。", {"attachments": names}]), tmp_path / "att.pdf")
+    with pdfplumber.open(result.path) as pdf:
+        chars = [c for page in pdf.pages[1:] for c in page.chars]
+    starts = {c["text"]: round(c["x0"], 2) for c in chars if c["text"] in "甲乙丙丁戊己庚辛壬癸子"}
+    assert len(starts) == len(names)
+    assert len(set(starts.values())) == 1, starts  # one column, though "1" is narrower than "2" and "11"
+    label = next(c for c in chars if c["text"] == "附")
+    assert label["x0"] < min(starts.values())
