@@ -289,7 +289,7 @@ def test_a_tall_image_is_scaled_to_fit_a_page(tmp_path: Path) -> None:
 def test_numbered_attachment_names_align_whatever_their_numbers_width(tmp_path: Path) -> None:
     import pdfplumber
 
-    names = [f"{mark}项附件名称" for mark in "甲乙丙丁戊己庚辛壬癸子"]  # eleven: "1．" … "11．"
+    names = [f"{mark}项材料名称" for mark in "甲乙丙丁戊己庚辛壬癸子"]  # eleven: "1．" … "11．"
     result = render_issue(make_issue(tmp_path, ["正文。", {"attachments": names}]), tmp_path / "att.pdf")
     with pdfplumber.open(result.path) as pdf:
         chars = [c for page in pdf.pages[1:] for c in page.chars]
