@@ -162,14 +162,41 @@ def build_subtitle(block: model.Subtitle, ctx: StoryContext) -> list[Flowable]:
 
 
 def build_list(block: model.ListBlock, ctx: StoryContext) -> list[Flowable]:
+    """Items hanging from their own numbering; when every item is numbered alike ("1、" "2、" …), the texts share
+    one column, so a narrow "1" does not pull its item's text out of line."""
     style = ctx.theme.style("list_item")
-    flow: list[Flowable] = []
-    for item in block.items:
-        number = LIST_NUMBER.match(item.plain)
-        hang = ctx.width_of(number.group(0), style) if number else 0.0
-        first = style.first_indent * style.size
-        flow.append(ctx.text(item, "list_item", source=block.pos, first_indent=first, indent=first + hang))
-    return flow
+    first = style.first_indent * style.size
+    numbers = [LIST_NUMBER.match(item.plain) for item in block.items]
+    kinds = {re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "0", number.group(0)) for number in numbers if number}
+    if not all(numbers) or len(kinds) > 1:
+        flow: list[Flowable] = []
+        for item, number in zip(block.items, numbers, strict=True):
+            hang = ctx.width_of(number.group(0), style) if number else 0.0
+            flow.append(ctx.text(item, "list_item", source=block.pos, first_indent=first, indent=first + hang))
+        return flow
+    prefixes = [number.group(0) for number in numbers if number]
+    column = first + max(ctx.width_of(prefix, style) for prefix in prefixes)
+    return [
+        LabelledText([(first, spans_for(split_runs(item.runs, len(prefix))[0], style, ctx.theme))],
+                     spans_for(split_runs(item.runs, len(prefix))[1], style, ctx.theme), style, ctx.theme,
+                     ctx.cache, source=block.pos, first_indent=column, indent=column)
+        for item, prefix in zip(block.items, prefixes, strict=True)
+    ]  # fmt: skip
+
+
+def split_runs(runs: tuple[Run, ...], at: int) -> tuple[tuple[Run, ...], tuple[Run, ...]]:
+    """Runs cut at character `at` of their joined text: (before, after), styles and links kept."""
+    before: list[Run] = []
+    after: list[Run] = []
+    seen = 0
+    for run in runs:
+        cut = min(max(at - seen, 0), len(run.text))
+        if cut:
+            before.append(Run(run.text[:cut], run.bold, run.link))
+        if cut < len(run.text):
+            after.append(Run(run.text[cut:], run.bold, run.link))
+        seen += len(run.text)
+    return tuple(before), tuple(after)
 
 
 def build_signature(block: model.Signature, ctx: StoryContext) -> list[Flowable]:

@@ -298,3 +298,21 @@ def test_numbered_attachment_names_align_whatever_their_numbers_width(tmp_path: 
     assert len(set(starts.values())) == 1, starts  # one column, though "1" is narrower than "2" and "11"
     label = next(c for c in chars if c["text"] == "附")
     assert label["x0"] < min(starts.values())
+
+
+def test_numbered_list_items_share_one_text_column(tmp_path: Path) -> None:
+    import pdfplumber
+
+    text = "请各单位提供总结材料，包括主要工作措施和成效、资金使用的绩效、主要工作经验典型、下一步工作计划等内容。"
+    items = [f"{n}、{mark}{text}" for n, mark in zip((1, 2, 11), "甲乙丙", strict=True)]
+    result = render_issue(make_issue(tmp_path, [{"list": items}]), tmp_path / "list.pdf")
+    with pdfplumber.open(result.path) as pdf:
+        # the list's own lines: body size, inside the text block (the page number is 12 pt too)
+        chars = [c for c in pdf.pages[1].chars if c["size"] == 12.0 and 100 < c["top"] < 700]
+    starts = {round(c["x0"], 2) for c in chars if c["text"] in "甲乙丙"}
+    assert len(starts) == 1, starts  # "1、", "2、" and "11、" differ in width; the texts do not
+    lines: dict[float, float] = {}
+    for c in chars:
+        lines[round(c["bottom"])] = min(lines.get(round(c["bottom"]), 1e9), c["x0"])
+    wrapped = {round(x, 2) for x in lines.values() if x > min(lines.values()) + 1}
+    assert wrapped == starts  # wrapped lines hang at the same column
