@@ -176,12 +176,12 @@ def build_list(block: model.ListBlock, ctx: StoryContext) -> list[Flowable]:
         return flow
     prefixes = [number.group(0) for number in numbers if number]
     column = first + max(ctx.width_of(prefix, style) for prefix in prefixes)
-    return [
-        LabelledText([(first, spans_for(split_runs(item.runs, len(prefix))[0], style, ctx.theme))],
-                     spans_for(split_runs(item.runs, len(prefix))[1], style, ctx.theme), style, ctx.theme,
-                     ctx.cache, source=block.pos, first_indent=column, indent=column)
-        for item, prefix in zip(block.items, prefixes, strict=True)
-    ]  # fmt: skip
+    flow = []
+    for item, prefix in zip(block.items, prefixes, strict=True):
+        number, text = split_runs(item.runs, len(prefix))
+        flow.append(LabelledText([(first, spans_for(number, style, ctx.theme))], spans_for(text, style, ctx.theme),
+                                 style, ctx.theme, ctx.cache, source=block.pos, first_indent=column, indent=column))
+    return flow
 
 
 def split_runs(runs: tuple[Run, ...], at: int) -> tuple[tuple[Run, ...], tuple[Run, ...]]:
