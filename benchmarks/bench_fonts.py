@@ -24,7 +24,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from layout.fonts import FontSpec, bundled_fonts_dir, load_face, reset_reportlab
+from layout.fonts.registry import bundled_fonts_dir, load_face, reset_reportlab
+from layout.fonts.spec import FontSpec
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSansSC-Bold.ttf")
@@ -38,7 +39,8 @@ PAGE_W, PAGE_H, FONT_SIZE, CHARS_PER_LINE, LINES_PER_PAGE = 595.0, 842.0, 10.5, 
 COLD_SCRIPT = """
 import sys, time
 t0 = time.perf_counter()
-from layout.fonts import FontSpec, load_face
+from layout.fonts.registry import load_face
+from layout.fonts.spec import FontSpec
 t1 = time.perf_counter()
 face = load_face(FontSpec(__import__("pathlib").Path(sys.argv[1])))
 t2 = time.perf_counter()
@@ -78,7 +80,7 @@ def time_warm(path: Path, repeats: int) -> tuple[float, float]:
 
 def load_sample_text() -> str:
     """The printed text of the sample issue, run together (whitespace dropped)."""
-    from layout.loader import load_issue
+    from layout.loader.issue import load_issue
 
     issue = load_issue(SAMPLE_ISSUE)
     return "".join("".join(text.plain.split()) for text in issue.texts())

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from layout.loader import load_issue
+from layout.loader.issue import load_issue
 from layout.quality import assess
 from layout.render import render_issue
 from layout.validate import resolve_theme

@@ -5,7 +5,7 @@
 
 Each face is the Simplified Chinese member of a Noto CJK collection, subset to the characters a
 bulletin prints (see COVERAGE), its CFF outlines converted to quadratic TrueType outlines (ReportLab
-embeds only `glyf` fonts) by `layout.fonts.convert_to_truetype`, hinting, vertical metrics and
+embeds only `glyf` fonts) by `layout.fonts.convert.convert_to_truetype`, hinting, vertical metrics and
 OpenType layout dropped (the composer does not shape). The output is deterministic: the head
 timestamps come from the source face, so building twice gives identical bytes.
 """
@@ -28,7 +28,9 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
 
-from layout.fonts import CU2QU_MAX_ERR, FontSpec, convert_to_truetype, load_face
+from layout.fonts.convert import CU2QU_MAX_ERR, convert_to_truetype
+from layout.fonts.registry import load_face
+from layout.fonts.spec import FontSpec
 
 SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
 DEBIAN_PACKAGE = "fonts-noto-cjk"

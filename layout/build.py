@@ -12,8 +12,8 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from reportlab.platypus.flowables import Flowable
 
 from layout import __version__
+from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import Diagnostic, SourceError, SourcePos
-from layout.flowables import ComposeCache, PageRecord
 from layout.model import Issue
 from layout.story import StoryContext, build_story
 from layout.templates import Furniture, alternate_pages, make_templates

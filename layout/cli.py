@@ -1,4 +1,4 @@
-"""The `bulletin` command: argument parsing only; each subcommand lives in the module that owns it.
+"""The `bulletin` command: argument parsing only; each subcommand is a `run_*` function in layout/commands/.
 
 Exit codes: 0 success, 1 a failure that is not the source's fault (or differences found by
 `diff`, failed issues in `batch`), 2 invalid input (every problem printed as file:line:col).
@@ -10,19 +10,8 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib import import_module
 
 from layout import __version__
-
-# subcommand -> "module:function"; the function takes the parsed args and returns an exit code.
-COMMANDS: dict[str, str] = {
-    "render": "layout.render:run_render",
-    "check": "layout.check:run_check",
-    "fonts": "layout.fonts:run_fonts",
-    "snapshot": "layout.snapshot:run_snapshot",
-    "diff": "layout.pdfdiff:run_diff",
-    "batch": "layout.batch:run_batch",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,17 +57,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_command(name: str) -> Callable[[argparse.Namespace], int]:
-    module, _, function = COMMANDS[name].partition(":")
-    return getattr(import_module(module), function)
+def command_for(name: str) -> Callable[[argparse.Namespace], int]:
+    """The subcommand's function; imported on demand, so each command loads only the libraries it uses."""
+    match name:
+        case "render":
+            from layout.commands.render import run_render
+
+            return run_render
+        case "check":
+            from layout.commands.check import run_check
+
+            return run_check
+        case "fonts":
+            from layout.commands.fonts import run_fonts
+
+            return run_fonts
+        case "snapshot":
+            from layout.commands.snapshot import run_snapshot
+
+            return run_snapshot
+        case "diff":
+            from layout.commands.diff import run_diff
+
+            return run_diff
+        case "batch":
+            from layout.commands.batch import run_batch
+
+            return run_batch
+    raise ValueError(f"unknown command {name!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return resolve_command(args.command)(args)
+        return command_for(args.command)(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)  # noqa: T201
+        print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # `bulletin snapshot x.pdf | head`: the reader went away; that is not an error of ours.

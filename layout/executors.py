@@ -20,7 +20,7 @@ from typing import Any
 
 from layout.build import build_pdf, document_title
 from layout.errors import Diagnostic, SourceError
-from layout.loader import load_issue
+from layout.loader.issue import load_issue
 from layout.manifest import IssueRecord, build_settings, hash_file, hash_inputs, issue_inputs
 from layout.render import render_loaded
 from layout.theme import load_theme

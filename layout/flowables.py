@@ -7,10 +7,10 @@ All follow ReportLab's protocol strictly: `wrap` measures (and may cache compose
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from reportlab.platypus.flowables import Flowable
 
+from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import SourcePos
 from layout.text.compose import Alignment, Line, Span
 from layout.theme import CMYK, TextStyle, Theme
@@ -19,22 +19,6 @@ from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines,
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
 BALANCE_STEPS = 8  # bisection steps when balancing a title's lines: 1/256 of a line's width is plenty
-
-
-class ComposeCache:
-    """Composed lines keyed by (spans, options): the multi-pass build composes every paragraph once."""
-
-    def __init__(self) -> None:
-        self._lines: dict[tuple[object, ...], list[Line]] = {}
-
-    def lines(
-        self, spans: tuple[Span, ...], options_key: tuple[object, ...], make: Callable[[], list[Line]]
-    ) -> list[Line]:
-        key = (spans, options_key)
-        found = self._lines.get(key)
-        if found is None:
-            found = self._lines[key] = make()
-        return found
 
 
 class TextBlock(Flowable):
@@ -257,22 +241,6 @@ def fold_keeps(flowables: Sequence[Flowable], frame_height: float) -> list[Flowa
     if heads:
         out.append(Stack(heads, None, frame_height))
     return out
-
-
-@dataclass
-class PageRecord:
-    """Where sections and articles were placed in one build pass (the multi-pass fixed point)."""
-
-    pages: dict[str, int] = field(default_factory=dict)  # anchor key -> page number
-    sections: list[tuple[int, str]] = field(default_factory=list)  # (page, section title) in order
-
-    def section_for_page(self, page: int) -> str | None:
-        """The first section starting on `page`, else the last one started before it."""
-        starting = [title for p, title in self.sections if p == page]
-        if starting:
-            return starting[0]
-        before = [title for p, title in self.sections if p < page]
-        return before[-1] if before else None
 
 
 class Anchor(Flowable):

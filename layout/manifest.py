@@ -12,8 +12,8 @@ from pathlib import Path
 import reportlab
 
 from layout import __version__
+from layout.fileio import write_atomically
 from layout.model import Image, Issue
-from layout.render import write_atomically
 from layout.theme import Theme
 
 MANIFEST_NAME = ".bulletin-manifest.json"

@@ -7,9 +7,7 @@ a unified diff of that page's snapshot lines, so it names exactly the items that
 
 from __future__ import annotations
 
-import argparse
 import difflib
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops
 
-from layout.snapshot import PdfSource, Snapshot, UnreadablePdfError, load_pdf_bytes, snapshot_pdf
+from layout.snapshot import PdfSource, Snapshot, load_pdf_bytes, snapshot_pdf
 
 DIFF_DPI = 100  # enough to see a 1 pt shift, small enough to open a dozen pages at once
 DIFF_TOLERANCE = 0  # difference images mark every pixel that changed at all: both sides come from one renderer
@@ -221,26 +219,3 @@ def write_diff_images(
                 image.save(path)
                 written.append(path)
     return written
-
-
-def run_diff(args: argparse.Namespace) -> int:
-    """`bulletin diff OLD.pdf NEW.pdf [--images DIR]`: 0 when the same, 1 with a report when not, 2 when unreadable."""
-    try:
-        report = diff_pdfs(args.old, args.new)
-    except UnreadablePdfError as exc:
-        print(f"bulletin diff: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
-    if report.same:
-        print(report.format())  # noqa: T201
-        return 0
-    paths: list[Path] = []
-    if args.images:  # before printing, so a reader that stops early (| head) still gets the images
-        try:
-            paths = write_diff_images(args.old, args.new, report.pages, Path(args.images))
-        except pdfium.PdfiumError as exc:
-            print(f"bulletin diff: cannot rasterise: {exc}", file=sys.stderr)  # noqa: T201
-            return 2
-    print(report.format())  # noqa: T201
-    if paths:
-        print(f"images in {args.images}:", *(f"  {p}" for p in paths), sep="\n")  # noqa: T201
-    return 1

@@ -15,13 +15,11 @@ of at least `SPACE_GAP_EM` of the font size opens up (a word gap, or a letter-sp
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -525,15 +523,3 @@ def parse_links(page: pypdf.PageObject, destinations: Destinations) -> list[Link
             page_number, top_y = destinations.resolve(dest)
             links.append(Link(*box, page=page_number, top=top_y))
     return links
-
-
-def run_snapshot(args: argparse.Namespace) -> int:
-    """`bulletin snapshot PDF [--format text|json]`: print the snapshot; exit 2 when the file cannot be read."""
-    try:
-        snapshot = snapshot_pdf(args.pdf)
-    except UnreadablePdfError as exc:
-        print(f"bulletin snapshot: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
-    text = snapshot.to_json() if args.format == "json" else snapshot.to_text()
-    sys.stdout.write(text)
-    return 0

@@ -6,7 +6,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import BaseDocTemplate, NextPageTemplate, PageTemplate
 from reportlab.platypus.frames import Frame
 
-from layout.flowables import ComposeCache, PageRecord
+from layout.buildstate import ComposeCache, PageRecord
 from layout.model import Issue, Text
 from layout.text.compose import Alignment, Line
 from layout.theme import TextStyle, Theme

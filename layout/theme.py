@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from layout.errors import Diagnostic, SourceError, SourcePos
-from layout.fonts import FontChain, FontSpec, bundled_fonts_dir, load_face
+from layout.fonts.registry import FontChain, bundled_fonts_dir, load_face
+from layout.fonts.spec import FontSpec
 from layout.text.compose import Alignment, PunctuationStyle, Strictness
 from layout.units import parse_length
 from layout.yamlsrc import load_yaml

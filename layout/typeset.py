@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from layout.fonts import SYNTHETIC_BOLD_STROKE_EM, Face
+from layout.fonts.registry import SYNTHETIC_BOLD_STROKE_EM, Face
 from layout.model import Run, Text
 from layout.text.compose import ComposeOptions, Glyph, Line, Span, compose
 from layout.theme import CMYK, TextStyle, Theme

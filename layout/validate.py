@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from layout.errors import Diagnostic, SourceError
-from layout.fonts import FontError, coverage_diagnostics
+from layout.fonts.coverage import coverage_diagnostics
+from layout.fonts.spec import FontError
 from layout.model import Issue
 from layout.theme import Theme, load_theme
 

@@ -25,7 +25,7 @@ from pypdf.generic import (
 )
 
 from layout import __version__
-from layout.render import write_atomically
+from layout.fileio import write_atomically
 
 # Annotation keys never copied as they are: /P and /Parent point at objects of the source file (its page,
 # its form fields), /Dest and /A are rewritten to point into the volume, /StructParent into a tree we drop.

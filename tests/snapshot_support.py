@@ -23,7 +23,8 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from layout.fonts import FontSpec, bundled_fonts_dir, load_face
+from layout.fonts.registry import bundled_fonts_dir, load_face
+from layout.fonts.spec import FontSpec
 from layout.pdfdiff import build_difference_mask, compose_diff_image, format_unified_diff, render_page_images
 from layout.snapshot import PdfSource
 

@@ -19,8 +19,9 @@ import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, Fit, NameObject, NumberObject, TextStringObject
 
-from layout.batch import ConsoleProgress, Outcome, Status, find_sources, plan_outputs
+from layout.batch import Outcome, Status, find_sources, plan_outputs
 from layout.cli import main
+from layout.commands.batch import ConsoleProgress
 from layout.executors import BatchUsageError
 from layout.manifest import MANIFEST_NAME
 from layout.volume import VolumeIssue, compose_volume, order_issues

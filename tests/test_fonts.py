@@ -33,18 +33,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
-import layout.fonts
+import layout.fonts.convert
+import layout.fonts.registry
 from layout.errors import SourcePos
-from layout.fonts import (
-    Face,
-    FontChain,
-    FontError,
-    FontSpec,
-    coverage_diagnostics,
-    font_cache_dir,
-    load_face,
-    reset_reportlab,
-)
+from layout.fonts.convert import font_cache_dir
+from layout.fonts.coverage import coverage_diagnostics
+from layout.fonts.registry import Face, FontChain, load_face, reset_reportlab
+from layout.fonts.spec import FontError, FontSpec
 from layout.model import Run, Text
 
 
@@ -62,13 +57,13 @@ def isolated_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records the family of every font converted to TrueType in this process."""
     seen: list[str] = []
-    original = layout.fonts.convert_to_truetype
+    original = layout.fonts.convert.convert_to_truetype
 
-    def counting(font: TTFont, max_err: float = layout.fonts.CU2QU_MAX_ERR) -> None:
+    def counting(font: TTFont, max_err: float = layout.fonts.convert.CU2QU_MAX_ERR) -> None:
         seen.append(font["name"].getDebugName(1))
         original(font, max_err)
 
-    monkeypatch.setattr(layout.fonts, "convert_to_truetype", counting)
+    monkeypatch.setattr(layout.fonts.convert, "convert_to_truetype", counting)
     return seen
 
 
@@ -174,13 +169,13 @@ def _load_in_child(spec: FontSpec, barrier: threading.Barrier) -> tuple[str, str
 def test_two_processes_converting_at_once_both_succeed(
     otf: Path, isolated_fonts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = layout.fonts.convert_to_truetype
+    original = layout.fonts.convert.convert_to_truetype
 
-    def slow(font: TTFont, max_err: float = layout.fonts.CU2QU_MAX_ERR) -> None:
+    def slow(font: TTFont, max_err: float = layout.fonts.convert.CU2QU_MAX_ERR) -> None:
         time.sleep(0.3)  # both processes are converting before either has written the file
         original(font, max_err)
 
-    monkeypatch.setattr(layout.fonts, "convert_to_truetype", slow)
+    monkeypatch.setattr(layout.fonts.convert, "convert_to_truetype", slow)
     context = multiprocessing.get_context("fork")
     barrier = context.Manager().Barrier(2)
     with context.Pool(2) as pool:
@@ -287,7 +282,7 @@ def test_synthetic_bold_is_a_flag_on_a_shared_font(ttf: Path) -> None:
     assert (plain.synthetic_bold, bold.synthetic_bold) == (False, True)
     assert bold.name == plain.name
     assert bold is not plain
-    assert layout.fonts.SYNTHETIC_BOLD_STROKE_EM == 0.03
+    assert layout.fonts.registry.SYNTHETIC_BOLD_STROKE_EM == 0.03
 
 
 # --- fallback chains ------------------------------------------------------------------------------------
@@ -383,7 +378,7 @@ def test_face_repr_names_label_and_file(ttf: Path) -> None:
 
 def test_a_font_too_big_for_post_2_gets_post_3() -> None:
     # post 2.0 cannot index more than 65,277 custom glyph names; a whole CJK face has 65,535 glyphs
-    count = layout.fonts.POST_V2_MAX_GLYPHS + 2
+    count = layout.fonts.convert.POST_V2_MAX_GLYPHS + 2
     fb = FontBuilder(1000, isTTF=False)
     names = [".notdef", *(f"g{i}" for i in range(1, count))]
     fb.setupGlyphOrder(names)
@@ -394,7 +389,7 @@ def test_a_font_too_big_for_post_2_gets_post_3() -> None:
     fb.setupNameTable({"familyName": "Big", "styleName": "Regular"})
     fb.setupOS2()
     fb.setupPost()
-    layout.fonts.convert_to_truetype(fb.font)
+    layout.fonts.convert.convert_to_truetype(fb.font)
     buffer = io.BytesIO()
     fb.font.save(buffer)
     converted = TTFont(io.BytesIO(buffer.getvalue()))

@@ -11,7 +11,7 @@ import pytest
 from fontfactory import build_cff_font, build_collection
 from fontTools.ttLib import TTFont
 
-from layout.fonts import reset_reportlab
+from layout.fonts.registry import reset_reportlab
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,8 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from layout.fonts import Face, FontChain, FontSpec, bundled_fonts_dir, load_face, reset_reportlab
+from layout.fonts.registry import Face, FontChain, bundled_fonts_dir, load_face, reset_reportlab
+from layout.fonts.spec import FontSpec
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSansSC-Bold.ttf")
@@ -91,4 +92,4 @@ def test_layout_fonts_is_the_only_caller_of_register_font() -> None:
         for path in (REPO / folder).rglob("*.py")
         if "registerFont(" in path.read_text(encoding="utf-8") and path != Path(__file__)
     ]
-    assert callers == ["layout/fonts.py"]
+    assert callers == ["layout/fonts/registry.py"]

@@ -10,7 +10,7 @@ import pytest
 from fontfactory import build_truetype_font, save_font
 
 from layout.cli import main
-from layout.fonts import reset_reportlab
+from layout.fonts.registry import reset_reportlab
 
 REPO = Path(__file__).resolve().parent.parent
 ISSUE = """\

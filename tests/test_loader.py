@@ -10,9 +10,10 @@ import pytest
 import yaml
 from PIL import Image as PILImage
 
-import layout.loader
+import layout.loader.publication
 from layout.errors import Diagnostic, SourceError, sort_diagnostics
-from layout.loader import find_publication, load_issue, load_publication
+from layout.loader.issue import load_issue
+from layout.loader.publication import find_publication, load_publication
 from layout.model import (
     Align,
     Attachments,
@@ -222,7 +223,7 @@ def themes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "shipped"
     write(folder, "default.yaml", "{}\n")
     write(folder, "compact.yaml", "{}\n")
-    monkeypatch.setattr(layout.loader, "THEMES_DIR", folder)
+    monkeypatch.setattr(layout.loader.publication, "THEMES_DIR", folder)
     return folder
 
 

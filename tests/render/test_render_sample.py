@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from layout.loader import load_issue
+from layout.loader.issue import load_issue
 from layout.model import Issue, Paragraph
 from layout.quality import assess
 from layout.render import RenderResult, render_issue

@@ -1,0 +1,68 @@
+"""Glyph coverage: which characters of a text no face of a chain draws, and which faces draw which."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from layout.errors import Diagnostic, SourcePos
+from layout.fonts.registry import Face, FontChain
+from layout.model import Text
+
+
+def coverage_diagnostics(texts: Iterable[Text], chain: FontChain) -> list[Diagnostic]:
+    """One diagnostic per (character, position) that no face of `chain` can draw."""
+    tried = ", ".join(face.spec.path.name for face in chain)
+    texts = list(texts)
+    # Check each distinct character once (an issue has a few hundred); look for positions only when one is missing.
+    if not chain.missing("".join({ch for text in texts for ch in text.plain})):
+        return []
+    seen: set[tuple[str, SourcePos]] = set()
+    out: list[Diagnostic] = []
+    for text in texts:
+        plain = text.plain
+        for i in chain.missing(plain):
+            ch, pos = plain[i], text.locate(i)
+            if (ch, pos) not in seen:
+                seen.add((ch, pos))
+                out.append(Diagnostic(pos, f"'{ch}' U+{ord(ch):04X} is in no configured font", f"fonts tried: {tried}"))
+    return out
+
+
+# how many fallback characters `bulletin fonts` lists per face before "…"
+MAX_LISTED_CHARACTERS = 20
+
+
+def describe_face(key: str, face: Face) -> str:
+    """One line for `bulletin fonts`: theme name, file, glyphs, coverage summary, ReportLab name."""
+    coverage = face.coverage()
+    han = sum(1 for cp in coverage if 0x4E00 <= cp <= 0x9FFF)
+    latin = sum(1 for cp in coverage if 0x20 <= cp <= 0xFF)
+    flags = " (synthetic bold)" if face.synthetic_bold else ""
+    return (
+        f"{key}: {face.spec.path.name}{flags}, {face.glyph_count} glyphs, {len(coverage)} code points "
+        f"(Han {han}, Latin {latin}), {face.family}, as {face.name}"
+    )
+
+
+def describe_fallback(chain: FontChain, texts: Sequence[Text]) -> list[str]:
+    """Per face of the chain: how many characters it draws, and which ones when it is a fallback."""
+    counts: dict[int, int] = {}
+    first_seen: dict[int, dict[str, SourcePos]] = {}
+    for text in texts:
+        for offset, ch in enumerate(text.plain):
+            face_index = chain.first_index(ch)
+            if face_index < 0 or ch.isspace():
+                continue
+            counts[face_index] = counts.get(face_index, 0) + 1
+            first_seen.setdefault(face_index, {}).setdefault(ch, text.locate(offset))
+    lines = []
+    for face_index, face in enumerate(chain):
+        distinct = first_seen.get(face_index, {})
+        line = f"  {face.spec.path.name}: {counts.get(face_index, 0)} characters ({len(distinct)} distinct)"
+        if face_index > 0 and distinct:
+            listed = [f"'{ch}' U+{ord(ch):04X} at {pos}" for ch, pos in list(distinct.items())[:MAX_LISTED_CHARACTERS]]
+            more = ", …" if len(distinct) > MAX_LISTED_CHARACTERS else ""
+            line += ": " + ", ".join(listed) + more
+        lines.append(line)
+    return lines
+

@@ -1,0 +1,322 @@
+"""The font registry: parsed faces, fallback chains, and the process's font caches.
+
+The only module that touches ReportLab's global font registry (pdfmetrics); tests and batch workers reset it
+through `reset_reportlab`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import overload
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError
+from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
+
+from layout.fonts.convert import UNSAFE_NAME_CHARS, resolve_truetype
+from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
+
+# em; stroke width that the drawing code gives a synthetic-bold face (text render mode 2, fill + stroke)
+SYNTHETIC_BOLD_STROKE_EM = 0.03
+# characters that never start a run of their own: they modify the character before them
+JOINERS = frozenset(["\u200c", "\u200d", *map(chr, range(0xFE00, 0xFE10)), *map(chr, range(0xE0100, 0xE01F0))])
+# Unicode categories no font is expected to draw (controls, format characters, line/paragraph separators)
+INVISIBLE_CATEGORIES = frozenset(["Cc", "Cf", "Zl", "Zp"])
+# how a character joins the run before it in FontChain.split
+_STAYS_NEVER, _STAYS_ALWAYS, _STAYS_IF_DRAWN = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class _FontData:
+    """What one parsed font contributes to every Face drawn from it (shared, read-only)."""
+
+    label: str  # the ReportLab name, "bul-<label>-<8 hex>"
+    path: Path  # the TrueType file registered with ReportLab
+    family: str
+    glyph_count: int
+    units_per_em: int
+    ascent: float
+    descent: float
+    advances: dict[str, float]  # character -> advance in em, for every character of the cmap
+    notdef_advance: float
+    rl_font: RLTTFont = field(compare=False, repr=False)  # the parsed face ReportLab embeds from
+
+
+class Face:
+    """One registered TrueType face and its metrics; `advance(ch)` is a dict lookup (the composer's hot path)."""
+
+    __slots__ = ("_advances", "_coverage", "_data", "_generation", "_notdef", "spec", "synthetic_bold")
+
+    def __init__(self, data: _FontData, spec: FontSpec, generation: int) -> None:
+        self._data = data
+        self._advances = data.advances
+        self._notdef = data.notdef_advance
+        self._coverage: frozenset[int] | None = None
+        self._generation = generation
+        self.spec = spec
+        self.synthetic_bold = spec.synthetic_bold
+
+    @property
+    def name(self) -> str:
+        """The name the face is registered under with ReportLab (registered again after a reset)."""
+        if self._generation != _STATE.generation:
+            register_font(self._data)
+            self._generation = _STATE.generation
+        return self._data.label
+
+    @property
+    def family(self) -> str:
+        return self._data.family
+
+    @property
+    def glyph_count(self) -> int:
+        return self._data.glyph_count
+
+    @property
+    def units_per_em(self) -> int:
+        return self._data.units_per_em
+
+    @property
+    def ascent(self) -> float:
+        """Typographic ascent in em (OS/2 sTypoAscender, as ReportLab uses)."""
+        return self._data.ascent
+
+    @property
+    def descent(self) -> float:
+        """Typographic descent in em, negative."""
+        return self._data.descent
+
+    @property
+    def path(self) -> Path:
+        """The TrueType file actually registered (the source, or its converted copy in the cache)."""
+        return self._data.path
+
+    def has(self, ch: str) -> bool:
+        """Whether the face's cmap maps the character."""
+        return ch in self._advances
+
+    def advance(self, ch: str) -> float:
+        """Advance width of `ch` in em; for a character the face lacks, that of .notdef (what ReportLab draws)."""
+        return self._advances.get(ch, self._notdef)
+
+    def pdf_chunks(self, text: str, document: object) -> list[tuple[str, bytes]]:
+        """`text` as (PDF font resource, encoded bytes) pieces, one per embedded subset of ≤256 glyphs.
+
+        Asking for a subset's resource name is also what makes ReportLab embed that subset.
+        """
+        font = pdfmetrics.getFont(self.name)
+        pieces = font.splitString(text, document)
+        return [(font.getSubsetInternalName(subset, document), chunk) for subset, chunk in pieces]
+
+    def coverage(self) -> frozenset[int]:
+        """Every code point the face maps."""
+        if self._coverage is None:
+            self._coverage = frozenset(map(ord, self._advances))
+        return self._coverage
+
+    def __repr__(self) -> str:
+        return f"Face({self._data.label!r}, {self.spec.path.name!r})"
+
+
+class FontChain(Sequence[Face]):
+    """Faces in fallback order, primary first: each character is drawn by the first face that has it."""
+
+    def __init__(self, faces: Iterable[Face]) -> None:
+        self._faces = tuple(faces)
+        if not self._faces:
+            raise FontError("a font chain needs at least one face")
+        # character -> (index of the first face that has it or -1, _STAYS_*): texts repeat characters a lot
+        self._classes: dict[str, tuple[int, int]] = {}
+
+    @overload
+    def __getitem__(self, index: int) -> Face: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Face]: ...
+    def __getitem__(self, index: int | slice) -> Face | Sequence[Face]:
+        return self._faces[index]
+
+    def __len__(self) -> int:
+        return len(self._faces)
+
+    def __repr__(self) -> str:
+        return f"FontChain({list(self._faces)!r})"
+
+    @property
+    def primary(self) -> Face:
+        return self._faces[0]
+
+    def first_index(self, ch: str) -> int:
+        """Index of the first face that has `ch`, or -1 when none has."""
+        return (self._classes.get(ch) or self._classify(ch))[0]
+
+    def _classify(self, ch: str) -> tuple[int, int]:
+        found = next((i for i, face in enumerate(self._faces) if face.has(ch)), -1)
+        if ch in JOINERS:
+            stays = _STAYS_ALWAYS
+        elif ch.isspace() or _is_invisible(ch):
+            stays = _STAYS_IF_DRAWN
+        else:
+            stays = _STAYS_NEVER
+        self._classes[ch] = (found, stays)
+        return found, stays
+
+    def face_for(self, ch: str) -> Face | None:
+        """The face that draws `ch` on its own, or None when no face has it."""
+        found = self.first_index(ch)
+        return self._faces[found] if found >= 0 else None
+
+    def split(self, text: str) -> list[tuple[Face, str]]:
+        """Maximal runs of `text`, each with the face that draws it; the runs joined give `text` back.
+
+        Joiners and variation selectors stay with the run before them; so do spaces and other
+        invisible characters when that run's face has them (or no face does). A character no
+        face has stays in the current run (the primary face's at the start): `missing()` reports it.
+        """
+        runs: list[tuple[Face, str]] = []
+        faces, classes = self._faces, self._classes
+        current: Face | None = None
+        start = 0
+        for i, ch in enumerate(text):
+            found, stays = classes.get(ch) or self._classify(ch)
+            if current is not None and (
+                found < 0 or stays == _STAYS_ALWAYS or (stays == _STAYS_IF_DRAWN and current.has(ch))
+            ):
+                continue
+            face = faces[found] if found >= 0 else faces[0]
+            if face is not current:
+                if current is not None:
+                    runs.append((current, text[start:i]))
+                current, start = face, i
+        if current is not None:
+            runs.append((current, text[start:]))
+        return runs
+
+    def missing(self, text: str) -> list[int]:
+        """Indices of the characters of `text` that no face has (controls and format characters excepted)."""
+        return [
+            i for i, ch in enumerate(text) if self.first_index(ch) < 0 and ch not in JOINERS and not _is_invisible(ch)
+        ]
+
+
+def _is_invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in INVISIBLE_CATEGORIES
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    """This process's font caches; `generation` counts ReportLab registry resets."""
+
+    faces: dict[tuple[object, ...], Face] = field(default_factory=dict)  # (spec, file stat) -> Face
+    fonts: dict[tuple[object, ...], _FontData] = field(default_factory=dict)  # (sha256, face, weight) -> data
+    registered: set[str] = field(default_factory=set)
+    generation: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+_STATE = _State()
+
+
+def bundled_fonts_dir() -> Path:
+    """The repository's fonts/ folder (bundled Noto faces), found relative to this package."""
+    return Path(__file__).resolve().parents[2] / "fonts"
+
+
+def load_face(spec: FontSpec) -> Face:
+    """The Face for `spec`, parsed, converted if need be, and registered with ReportLab once per process.
+
+    Raises FontError when the file is missing or not a usable font, the collection has no such
+    face, or the weight is not on the font's 'wght' axis.
+    """
+    path = spec.path.expanduser().resolve()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
+    key = (spec, path, stat.st_mtime_ns, stat.st_size)
+    with _STATE.lock:
+        face = _STATE.faces.get(key)
+        if face is None:
+            data = load_font_data(path, spec)
+            register_font(data)
+            face = Face(data, spec, _STATE.generation)
+            _STATE.faces[key] = face
+    return face
+
+
+def load_font_data(path: Path, spec: FontSpec) -> _FontData:
+    """Parse (or find in the process cache) the font `spec` selects in `path`, converting it when needed."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    key = (digest, spec.index, spec.face_name, spec.weight)
+    data = _STATE.fonts.get(key)
+    if data is None:
+        registered, label = resolve_truetype(path, raw, digest, spec)
+        data = parse_metrics(registered, label, digest)
+        _STATE.fonts[key] = data
+    return data
+
+
+
+def parse_metrics(path: Path, label: str, digest: str) -> _FontData:
+    """Parse a static TrueType file once, with ReportLab, and take our metrics from that same parse.
+
+    ReportLab must parse the file to embed it anyway; reading cmap and hmtx a second time with fontTools
+    doubled the cost of loading a 21,000-glyph CJK face. The face registers as bul-<label>-<hash>.
+    """
+    name = f"bul-{UNSAFE_NAME_CHARS.sub('', label)}-{digest[:8]}"
+    try:
+        rl_font = RLTTFont(name, str(path))
+    except (TTFError, OSError, *FONT_READ_ERRORS) as exc:
+        raise FontError(f"{path}: not a usable TrueType font ({exc})") from None
+    face = rl_font.face
+    family = face.familyName.decode("utf-8", "replace") if isinstance(face.familyName, bytes) else face.familyName
+    return _FontData(
+        label=name,
+        path=path,
+        family=family or path.stem,
+        glyph_count=face.numGlyphs,
+        units_per_em=face.unitsPerEm,
+        ascent=face.ascent / 1000,  # ReportLab keeps metrics in thousandths of an em (OS/2 typo values)
+        descent=face.descent / 1000,
+        # ReportLab also maps U+00A0 to the space glyph when the font lacks it (so it draws), and keeps the
+        # cmap's 0xFFFF end-of-table sentinel, which is no character.
+        advances={chr(cp): width / 1000 for cp, width in face.charWidths.items() if cp != 0xFFFF},
+        notdef_advance=face.defaultWidth / 1000,
+        rl_font=rl_font,
+    )
+
+
+def register_font(data: _FontData) -> None:
+    """Register the face with ReportLab under its namespaced name (the project's only registerFont call)."""
+    with _STATE.lock:
+        if data.label in _STATE.registered:
+            return
+        pdfmetrics.registerFont(data.rl_font)
+        _STATE.registered.add(data.label)
+
+
+def reset_reportlab() -> None:
+    """Reset ReportLab's global registries and this module's caches (test isolation).
+
+    The one caller of the private `reportlab.rl_config._reset()` (pinned by reportlab>=5,<6).
+    Faces loaded before stay usable: they register themselves again when next drawn.
+    """
+    rl_config._reset()
+    with _STATE.lock:
+        _STATE.faces.clear()
+        _STATE.fonts.clear()
+        _STATE.registered.clear()
+        _STATE.generation += 1
+

@@ -1,0 +1,31 @@
+"""What a theme asks of the font layer: which font to load (FontSpec), and the one error it raises (FontError)."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTLibError
+
+# what fontTools raises on a damaged or truncated font file
+FONT_READ_ERRORS = (TTLibError, KeyError, AssertionError, IndexError, ValueError, EOFError, struct.error)
+
+
+class FontError(Exception):
+    """A font that cannot be used: missing or unreadable file, unknown face, impossible weight."""
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """Which font to load: a file, the face in a collection (index or name), the weight of a variable font.
+
+    `synthetic_bold` asks the drawing code to embolden the face by stroking its outlines.
+    """
+
+    path: Path
+    index: int | None = None
+    face_name: str | None = None
+    weight: float | None = None
+    synthetic_bold: bool = False
+
