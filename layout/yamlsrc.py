@@ -256,8 +256,11 @@ def scrub_text(name: str, text: str) -> tuple[str, list[Diagnostic]]:
     more = 0
     for m in FIRST_TAB.finditer(text):  # one report per line is enough to find them
         if len(diags) < MAX_DIAGNOSTICS:
-            diags.append(Diagnostic(lines.pos(m.end() - 1), "tab character",
-                                    "YAML indents with spaces; replace tabs with spaces"))
+            if m.group().strip(" \t"):
+                diags.append(Diagnostic(lines.pos(m.end() - 1), "tab character", "replace it with a space"))
+            else:
+                diags.append(Diagnostic(lines.pos(m.end() - 1), "tab character in the indentation",
+                                        "YAML indents with spaces only; replace the tab with spaces"))
         else:
             more += 1
     for m in RAW_CONTROL.finditer(text):
@@ -271,12 +274,172 @@ def scrub_text(name: str, text: str) -> tuple[str, list[Diagnostic]]:
     return RAW_CONTROL.sub("\ufffd", text.replace("\t", " ")), diags
 
 
+# --- YAML errors in an editor's words ------------------------------------------------------------------------
+# libyaml says what its grammar expected ("did not find expected key"); an editor needs to know which line
+# is wrong and what to type. These helpers look at the lines around the parser's marks and name the usual
+# slips: a line indented differently from its siblings, a list item without its '- ', a ': ' inside text,
+# an unclosed quote or bracket. Anything else keeps the parser's own words.
+OPENING_QUOTE = re.compile(r"""(?:^|:\s|-\s|[\[{,]\s*)(["'])""")
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A column where a line above starts a key or a list item, and whether it is a '- ' column."""
+
+    column: int
+    line: int  # 0-based
+    dash: bool
+
+
+def significant(line: str) -> bool:
+    """A line that holds YAML content (not blank, not only a comment)."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def levels(line: str, number: int) -> list[Level]:
+    """The columns a line opens: its indentation, and after each leading '- ' the column of what follows."""
+    column = len(line) - len(line.lstrip(" "))
+    found = []
+    while line.startswith("- ", column) or line[column:].rstrip() == "-":
+        found.append(Level(column, number, True))
+        column += 2
+        while line.startswith(" ", column):
+            column += 1
+    found.append(Level(column, number, False))
+    return found
+
+
+def open_levels(lines: list[str], upto: int) -> list[Level]:
+    """The stack of columns still open before line `upto`: each line closes every level at or right of it."""
+    stack: list[Level] = []
+    for number in range(upto):
+        if not significant(lines[number]):
+            continue
+        own = levels(lines[number], number)
+        stack = [level for level in stack if level.column < own[0].column]
+        stack += own
+    return stack
+
+
+def opens_block(line: str) -> bool:
+    """Whether a line ends with a key that takes the indented lines below as its value (`key:` or `- key:`)."""
+    content = line.split(" #")[0].rstrip()
+    return content.endswith(":") or content.endswith(("|", ">", "|-", ">-", "|+", ">+"))
+
+
+def spaces(n: int) -> str:
+    return f"{n} space" if n == 1 else f"{n} spaces"
+
+
+def indentation_problem(lines: list[str], number: int) -> tuple[int, str, str] | None:
+    """(column, message, hint) when line `number` is indented unlike the lines it belongs with, or lacks '- '."""
+    if number >= len(lines) or not significant(lines[number]):
+        return None
+    line = lines[number]
+    indent = len(line) - len(line.lstrip(" "))
+    stack = open_levels(lines, number)
+    if not stack:
+        return None
+    top = stack[-1]
+    previous = next(n for n in range(number - 1, -1, -1) if significant(lines[n]))
+    same = [level for level in stack if level.column == indent]
+    if same:
+        level = same[-1]
+        if level.dash and not line.startswith("-", indent):
+            return (indent + 1, f"line {number + 1} has no '- ' but stands in the list of line {level.line + 1}",
+                    f"start it with '- ' like line {level.line + 1}, or indent it under the item it belongs to")
+        return None
+    if indent > top.column:
+        if opens_block(lines[previous]):
+            return None
+        sibling = top.line + 1
+        return (indent + 1, f"line {number + 1} is indented more than line {sibling} above it "
+                            f"({indent} spaces against {top.column})",
+                f"lines of one mapping or list start in the same column; remove {spaces(indent - top.column)}")
+    inner = min((level for level in stack if level.column > indent), key=lambda level: level.column)
+    outer = [level for level in stack if level.column < indent]
+    hint = f"indent it {spaces(inner.column)} like line {inner.line + 1}"
+    if outer:
+        hint += f", or {spaces(outer[-1].column)} like line {outer[-1].line + 1}"
+    return (indent + 1, f"line {number + 1} is indented {spaces(indent)}, unlike the lines above it", hint)
+
+
+def unclosed_quote(lines: list[str], upto: int) -> tuple[int, int, str] | None:
+    """(line, column, quote) of the first value on lines <= `upto` that opens a quote its line does not close."""
+    for number in range(min(upto + 1, len(lines))):
+        line = lines[number]
+        if not significant(line):
+            continue
+        m = OPENING_QUOTE.search(line)
+        if m is None:
+            continue
+        quote, rest = m.group(1), line[m.end():]
+        closed = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in closed:
+            return number, m.start(1), quote
+    return None
+
+
+def colon_in_text(line: str, column: int) -> str | None:
+    """The fix for a line whose text after the key holds a second ': ' (at `column`): that text in quotes."""
+    body = line.lstrip(" ")
+    prefix = line[: len(line) - len(body)]
+    while body.startswith("- "):
+        prefix, body = prefix + "- ", body[2:]
+    key, sep, value = body.partition(": ")
+    if not sep or len(line) - len(body) + len(key) >= column:  # the mark is at the line's first ': '
+        return None
+    value = value.split(" #")[0].strip()
+    quoted = f"'{value}'" if '"' in value else f'"{value}"'
+    return f"{prefix}{key}: {quoted}".strip()
+
+
+def explain_yaml_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
+    """The parser's error in an editor's words, at the line to fix; None when it is none of the usual slips."""
+    lines = LINE_BREAK.split(text)
+    mark, context = exc.problem_mark, exc.context_mark
+    if mark is None:
+        return None
+    problem, where = str(exc.problem or ""), str(exc.context or "")
+    if "while scanning a quoted scalar" in where and context is not None:
+        quote = text[context.index] if context.index < len(text) else '"'
+        return Diagnostic(mark_pos(name, context), f"the quote {quote} that starts here is never closed",
+                          f"end the text with {quote} on the same line")
+    if "while parsing a flow" in where and context is not None and mark.line > context.line:
+        opening = text[context.index] if context.index < len(text) else "["
+        closing = "]" if opening == "[" else "}"
+        return Diagnostic(mark_pos(name, context), f"the {opening} that starts here is never closed",
+                          f"end it with {closing} on the same line, or put text that starts with {opening} in quotes")
+    found = unclosed_quote(lines, mark.line)
+    if found is not None and found[0] < mark.line:
+        line, column, quote = found
+        return Diagnostic(SourcePos(name, line + 1, column + 1),
+                          f"the quote {quote} that starts here is not closed on its line",
+                          f"end the text with {quote} on the same line")
+    if "mapping values are not allowed" in problem and mark.line < len(lines):
+        fix = colon_in_text(lines[mark.line], mark.column)
+        if fix is not None:
+            return Diagnostic(mark_pos(name, mark), "a ': ' inside text makes YAML read the text before it as a key",
+                              f"put the whole text in quotes: {fix}")
+    candidates = [mark.line] + ([context.line] if context is not None and context.line != mark.line else [])
+    for number in candidates:
+        found_indent = indentation_problem(lines, number)
+        if found_indent is not None:
+            column, message, hint = found_indent
+            return Diagnostic(SourcePos(name, number + 1, column), message, hint)
+    return None
+
+
 def describe_yaml_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     """One diagnostic from a PyYAML/libyaml error, at its problem mark."""
     mark = exc.problem_mark or exc.context_mark
     pos = mark_pos(name, mark) if mark else SourcePos(name, 1, 1)
     if isinstance(exc, LimitExceededError):
         return Diagnostic(pos, str(exc.problem), "this looks like hostile or runaway input")
+    explained = explain_yaml_error(name, text, exc)
+    if explained is not None:
+        return explained
     problem = str(exc.problem or exc.context or "invalid YAML")
     vague = "cannot start any token" in problem or problem.startswith("did not find expected")
     if vague and mark and mark.index < len(text) and not QUOTED_CHAR.search(problem) and text[mark.index].strip():
@@ -291,6 +454,15 @@ def describe_yaml_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diag
     elif "cannot start any token" in problem:
         hint = "text that starts with this character must be put in quotes"
     return Diagnostic(pos, f"invalid YAML: {problem}", hint)
+
+
+def first_error(diags: list[Diagnostic], error: Diagnostic) -> list[Diagnostic]:
+    """The parser's error, unless a tab reported before it may have caused it (a tab read as one space shifts
+    the indentation): then the tab is the one problem to fix, and the follow-on error is left out."""
+    tabs = [d.pos for d in diags if d.message.startswith("tab character") and d.pos is not None]
+    if tabs and error.pos is not None and min(tabs) <= error.pos:
+        return []
+    return [error]
 
 
 def load_yaml(path: Path, name: str | None = None, *, loader: type[BoundedComposer] | None = None) -> YamlSource:
@@ -313,7 +485,7 @@ def load_yaml(path: Path, name: str | None = None, *, loader: type[BoundedCompos
             # stops at our own (lower) limit and says where.
             return load_yaml(path, name, loader=PureLoader)
         if isinstance(exc, yaml.MarkedYAMLError):
-            return YamlSource(name, text, None, [*diags, describe_yaml_error(name, text, exc)])
+            return YamlSource(name, text, None, [*diags, *first_error(diags, describe_yaml_error(name, text, exc))])
         # ReaderError has no mark; scrub_text removes what triggers it
         return YamlSource(name, text, None, [*diags, Diagnostic(SourcePos(name, 1, 1), f"invalid YAML: {exc}")])
     finally:
@@ -471,6 +643,26 @@ class Walker:
         pos = self.pos(node)
         return pos if offset is None else SourcePos(pos.file, pos.line, pos.col + offset + index)
 
+    def check_folded_item(self, scalar: ScalarNode) -> None:
+        """A plain text that runs on over lines starting with '- ': a list item indented too far, read as text.
+
+        YAML folds such a line into the text above it without complaint, so the item would silently vanish.
+        """
+        if scalar.style or scalar.start_mark.line == scalar.end_mark.line:
+            return
+        lines = LINE_BREAK.split(self.source.text)
+        first = lines[scalar.start_mark.line]
+        for number in range(scalar.start_mark.line + 1, min(scalar.end_mark.line + 1, len(lines))):
+            line = lines[number]
+            body = line.lstrip(" ")
+            if body.startswith("- "):
+                expected = len(first) - len(first.lstrip(" "))
+                self.error(SourcePos(self.name, number + 1, len(line) - len(body) + 1),
+                           f"line {number + 1} is indented more than line {scalar.start_mark.line + 1}, so YAML reads "
+                           f"it as more of that line's text",
+                           f"start its '- ' in column {expected + 1}, like line {scalar.start_mark.line + 1}")
+                return
+
     def text_value(self, node: Node, what: str, *, allow_empty: bool = False) -> tuple[ScalarNode, str] | None:
         """A scalar's text as written, checked for control characters.
 
@@ -484,6 +676,7 @@ class Walker:
         if scalar.style in ("|", ">"):
             value = value.rstrip("\n")  # the final line break is YAML's chomping, not the editor's text
         offset = self.offset(scalar)
+        self.check_folded_item(scalar)
         for m in CONTROL.finditer(value):
             ch = m.group()
             if ch == "\n" and scalar.style in ("|", ">"):

@@ -57,7 +57,7 @@ def test_good_and_bad_files_together(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 2
     assert out == ["ok: issues/2018-0602.yaml"]
     assert len(err) == 1
-    assert err[0].startswith(f"{bad}:7:18: invalid YAML")
+    assert err[0].startswith(f"{bad}:7:18: a ': ' inside text")
 
 
 def test_explicit_publication(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def test_guess_encoding_leaves_plain_ascii_alone() -> None:
 def test_tabs_are_pointed_at_and_parsing_goes_on(tmp_path: Path) -> None:
     src = source(tmp_path, "a:\n\tb: 1\nc: [x,\ty]\nd: e\tf\t\n")
     assert [(d.pos, d.message) for d in src.diagnostics] == [
-        (at(2, 1), "tab character"), (at(3, 7), "tab character"), (at(4, 5), "tab character")]
+        (at(2, 1), "tab character in the indentation"), (at(3, 7), "tab character"), (at(4, 5), "tab character")]
     assert src.root is not None  # replaced by spaces, the rest of the file is still checked
 
 
@@ -117,10 +117,10 @@ def test_too_many_problems_are_capped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "pos", "message"),
     [
-        ("a: [1, 2\nb: 3\n", at(2, 2), "invalid YAML: did not find expected ',' or ']'"),
+        ("a: [1, 2\nb: 3\n", at(1, 4), "the [ that starts here is never closed"),
         ("a: 1\n---\nb: 2\n", at(2, 1), "invalid YAML: but found another document"),
         ("a: *missing\n", at(1, 4), "invalid YAML: found undefined alias 'missing'"),
-        ("a: 'open\n", at(2, 1), "invalid YAML: found unexpected end of stream"),
+        ("a: 'open\n", at(1, 4), "the quote ' that starts here is never closed"),
         ("a: @b\n", at(1, 4), "invalid YAML: found character that cannot start any token; found '@'"),
     ],
 )
