@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -161,7 +161,7 @@ def stop_pool(executor: ProcessPoolExecutor, futures: Iterable[Future[JobResult]
         process.terminate()
 
 
-def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...]) -> Iterator[JobResult]:
+def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...]) -> Generator[JobResult, None, None]:
     """Render in a process pool; a job whose worker died is retried once in a fresh pool, then reported."""
     attempts: dict[Path, int] = {}
     pending = list(jobs)
@@ -197,7 +197,7 @@ def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ..
 
 
 def run_dask(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...],
-             scheduler: str | None) -> Iterator[JobResult]:
+             scheduler: str | None) -> Generator[JobResult, None, None]:
     """Render on a Dask cluster (at `scheduler`, else a LocalCluster of `workers` processes); PDFs come back as bytes.
 
     Workers must see the sources, publication, theme and font files at the same absolute paths

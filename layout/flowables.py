@@ -104,7 +104,8 @@ class TextBlock(Flowable):
         return [head, tail]
 
     def _part(self, lines: list[Line], width: float) -> TextBlock:
-        part = TextBlock(self.spans, self.style, self.theme, self.cache, source=self.source, **self.option_overrides)
+        part = TextBlock(self.spans, self.style, self.theme, self.cache, source=self.source,
+                         **self.option_overrides)  # type: ignore[arg-type]
         part._lines, part._width, part._shift = lines, width, self._shift
         return part
 

@@ -20,11 +20,11 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import pdfplumber
 import pypdf
@@ -279,7 +279,7 @@ def snapshot_pdf(source: PdfSource) -> Snapshot:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         destinations = Destinations(reader)
-        labels = list(reader.page_labels) if "/PageLabels" in reader.trailer["/Root"] else None
+        labels = list(reader.page_labels) if "/PageLabels" in reader.root_object else None
         with pdfplumber.open(io.BytesIO(data)) as plumber:
             pages = tuple(
                 build_page(plumber_page, reader_page, destinations, labels[i] if labels else None)
@@ -293,7 +293,7 @@ def snapshot_pdf(source: PdfSource) -> Snapshot:
 
 def parse_metadata(reader: pypdf.PdfReader) -> tuple[tuple[str, str], ...]:
     """The document information dictionary, keys without the slash, sorted."""
-    info = reader.metadata or {}
+    info: Mapping[Any, Any] = reader.metadata or {}
     return tuple(sorted((str(key).lstrip("/"), str(value)) for key, value in info.items()))
 
 
@@ -476,7 +476,9 @@ class Destinations:
 
     def __init__(self, reader: pypdf.PdfReader) -> None:
         self.reader = reader
-        self.page_numbers = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
+        self.page_numbers = {
+            ref.idnum: i + 1 for i, page in enumerate(reader.pages) if (ref := page.indirect_reference) is not None
+        }
 
     @cached_property
     def named(self) -> dict[str, Any]:
@@ -506,11 +508,11 @@ class Destinations:
 def parse_links(page: pypdf.PageObject, destinations: Destinations) -> list[Link]:
     """The page's /Link annotations with their targets resolved to URIs or 1-based page numbers."""
     links = []
-    for ref in page.get("/Annots") or []:
+    for ref in cast(Iterable[Any], page.get("/Annots") or []):
         annot = ref.get_object()
         if not isinstance(annot, DictionaryObject) or annot.get("/Subtype") != "/Link":
             continue
-        left, bottom, right, top = (float(v) for v in annot["/Rect"])
+        left, bottom, right, top = (float(v) for v in cast(Iterable[Any], annot["/Rect"]))
         box = rounded_box(min(left, right), min(bottom, top), max(left, right), max(bottom, top))
         action = annot.get("/A")
         action = action.get_object() if action is not None else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image as PILImage
 from reportlab.platypus import Image as RLImage
@@ -12,11 +13,10 @@ from reportlab.platypus import PageBreak, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from layout import model
+from layout.buildstate import ComposeCache, PageRecord
 from layout.flowables import (
     Anchor,
-    ComposeCache,
     LabelledText,
-    PageRecord,
     Rule,
     SignatureBlock,
     TextBlock,
@@ -27,7 +27,7 @@ from layout.flowables import (
 from layout.model import Align, Issue, Run, Text
 from layout.text.compose import Alignment
 from layout.theme import TextStyle, Theme
-from layout.typeset import measure, spans_for
+from layout.typeset import Ink, measure, spans_for
 
 # Numbering an editor typed at the start of a list item ("1、", "(1) ", "（一）", "-", "①"): the hanging indent
 # aligns wrapped lines with the text after it.
@@ -56,7 +56,8 @@ class StoryContext:
         return Anchor(self.record, key, title, level, headroom=headroom, section=section)
 
     def width_of(self, text: str, style: TextStyle) -> float:
-        return sum(measure(s.style, ch) for s in spans_for(Text.of(text), style, self.theme) for ch in s.text)  # type: ignore[arg-type]
+        spans = spans_for(Text.of(text), style, self.theme)
+        return sum(measure(cast(Ink, s.style), ch) for s in spans for ch in s.text)
 
 
 def build_story(issue: Issue, ctx: StoryContext) -> list[Flowable]:
@@ -178,8 +179,9 @@ def build_list(block: model.ListBlock, ctx: StoryContext) -> list[Flowable]:
     column = first + max(ctx.width_of(prefix, style) for prefix in prefixes)
     flow = []
     for item, prefix in zip(block.items, prefixes, strict=True):
-        number, text = split_runs(item.runs, len(prefix))
-        flow.append(LabelledText([(first, spans_for(number, style, ctx.theme))], spans_for(text, style, ctx.theme),
+        label_runs, text_runs = split_runs(item.runs, len(prefix))
+        label = spans_for(label_runs, style, ctx.theme)
+        flow.append(LabelledText([(first, label)], spans_for(text_runs, style, ctx.theme),
                                  style, ctx.theme, ctx.cache, source=block.pos, first_indent=column, indent=column))
     return flow
 
@@ -310,7 +312,7 @@ def build_closing(issue: Issue, ctx: StoryContext) -> list[Flowable]:
         space_after=space["closing_rule_after"],
     )
     flow: list[Flowable] = [rule]
-    flow[0].keep_with_next = True  # type: ignore[attr-defined]
+    flow[0].keep_with_next = True
     for i, line in enumerate(issue.publication.closing):
         last = i == len(issue.publication.closing) - 1
         flow.append(ctx.text(line, "closing", keep_with_next=not last, min_last_line_han=0))

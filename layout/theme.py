@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, fields, replace
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -263,7 +264,7 @@ class _Resolver:
             return default
         return float(value)
 
-    def choice(self, dotted: str, enum: type, default: Any) -> Any:
+    def choice(self, dotted: str, enum: type[Enum], default: Any) -> Any:
         value, _, _ = self.get(dotted)
         if value is None:
             return default

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfgen.canvas import Canvas
@@ -174,10 +175,10 @@ def draw_links(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
     start: Glyph | None = None
     prev: Glyph | None = None
     for g in (*line.glyphs, None):
-        target = g.style.link if g is not None else None  # type: ignore[union-attr]
-        if start is not None and (g is None or target != start.style.link):  # type: ignore[union-attr]
+        target = cast(Ink, g.style).link if g is not None else None
+        if start is not None and (g is None or target != cast(Ink, start.style).link):
             assert prev is not None
-            ink: Ink = start.style  # type: ignore[assignment]
+            ink = cast(Ink, start.style)
             rect = (x + start.x, baseline - 0.2 * ink.size, x + prev.x + prev.advance, baseline + 0.9 * ink.size)
             link_rect(canvas, ink.link or "", rect)
             start = None

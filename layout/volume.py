@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -115,7 +116,7 @@ def _append_issue(writer: PdfWriter, reader: PdfReader, issue: VolumeIssue, *, p
         if annots:
             writer.pages[base + index][NameObject("/Annots")] = annots
     number = issue.number
-    writer.set_page_label(base, len(writer.pages) - 1, style="/D", prefix=f"{number}-", start=1)
+    writer.set_page_label(base, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, prefix=f"{number}-", start=1)
     head = writer.add_outline_item(title=issue.title, page_number=base, fit=Fit.fit(), is_open=False)
     for entry in _article_entries(reader.outline):
         target = pages.from_destination(entry)
@@ -123,7 +124,7 @@ def _append_issue(writer: PdfWriter, reader: PdfReader, issue: VolumeIssue, *, p
             writer.add_outline_item(title=str(entry.title), page_number=target, parent=head, fit=_fit_of(entry))
 
 
-def _article_entries(outline: list[object]) -> list[Destination]:
+def _article_entries(outline: Sequence[object]) -> list[Destination]:
     """The level-1 entries of an outline (pypdf nests children in a list after their parent), in order."""
     entries: list[Destination] = []
     for item in outline:
@@ -171,7 +172,10 @@ def _copy_annotations(
     out = ArrayObject()
     if annots is None:
         return out
-    for ref in annots.get_object():
+    array = annots.get_object()
+    if not isinstance(array, ArrayObject):
+        return out
+    for ref in array:
         annot = ref.get_object()
         if not isinstance(annot, DictionaryObject):
             continue
@@ -191,7 +195,7 @@ def _copy_annotations(
                 new_action = action.clone(writer, force_duplicate=True, ignore_fields=("/D", "/Next"))
                 new_action[NameObject("/D")] = dest
                 copy[NameObject("/A")] = new_action
-            else:  # URI and other actions do not point into the file
+            elif action is not None:  # URI and other actions do not point into the file
                 copy[NameObject("/A")] = action.clone(writer, force_duplicate=True, ignore_fields=("/Next",))
         out.append(copy.indirect_reference if copy.indirect_reference is not None else copy)
     return out

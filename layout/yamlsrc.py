@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 from yaml.composer import Composer
@@ -18,7 +19,7 @@ from yaml.resolver import Resolver
 try:
     from yaml._yaml import CParser
 except ImportError:  # PyYAML without libyaml: the pure-Python parser is slower but bounded the same way
-    CParser = None
+    CParser = None  # type: ignore[assignment,misc]
 
 from layout.errors import Diagnostic, SourcePos, sort_diagnostics
 
@@ -90,12 +91,14 @@ def capped(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 class LimitExceededError(yaml.MarkedYAMLError):
     """Raised while composing when the input exceeds a limit; carries the mark where it happened."""
 
-    def __init__(self, mark: yaml.Mark, problem: str) -> None:
+    def __init__(self, mark: Any, problem: str) -> None:  # a yaml.Mark (pure or libyaml)
         super().__init__(problem=problem, problem_mark=mark)
 
 
 class BoundedComposer(Composer):
     """Composer that counts expanded nodes and depth while composing, and notes oversized or odd scalars."""
+
+    peek_event: Callable[[], Any]  # from the parser it is mixed with (a yaml.Event; stubs type its marks loosely)
 
     def init_bounds(self) -> None:
         self.depth = 0
@@ -103,16 +106,16 @@ class BoundedComposer(Composer):
         self.anchored_sizes: dict[int, int] = {}  # id(anchored node) -> expanded size of its subtree
         self.odd_nodes: list[tuple[Node, str]] = []
 
-    def count(self, size: int, mark: yaml.Mark) -> None:
+    def count(self, size: int, mark: Any) -> None:
         self.expanded += size
         if self.expanded > MAX_NODES:
             raise LimitExceededError(mark, f"the document expands to more than {MAX_NODES:,} values "
                                            "(aliases counted in full): refusing it")
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            node = super().compose_node(parent, index)
+            node = cast(Node, super().compose_node(parent, index))  # composing never gives None
             size = self.anchored_sizes.get(id(node))
             if size is None:  # the anchor is still being composed: the alias points into itself
                 raise LimitExceededError(event.start_mark, f"alias *{event.anchor} refers to a value that contains "
@@ -123,7 +126,7 @@ class BoundedComposer(Composer):
         if self.depth > MAX_DEPTH:
             raise LimitExceededError(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
         before = self.expanded
-        node = super().compose_node(parent, index)
+        node = cast(Node, super().compose_node(parent, index))
         self.depth -= 1
         self.count(1, node.start_mark)
         if event.anchor is not None:

@@ -69,7 +69,8 @@ class BlockContext:
 
 def build_paragraph(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node], kind: str) -> Block | None:
     text = build_text(w, node, kind)
-    cls = {"p": Paragraph, "plain": Plain, "subtitle": Subtitle}[kind]
+    classes: dict[str, type[Paragraph | Plain | Subtitle]] = {"p": Paragraph, "plain": Plain, "subtitle": Subtitle}
+    cls = classes[kind]
     return cls(text, w.pos(node)) if text is not None else None
 
 
@@ -89,7 +90,9 @@ def build_heading(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node
 
 def build_lines(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node], kind: str) -> Block | None:
     texts = build_texts(w, node, kind, f"{kind}: [line, line]")
-    cls = {"list": ListBlock, "signature": Signature, "attachments": Attachments}[kind]
+    classes: dict[str, type[ListBlock | Signature | Attachments]] = {
+        "list": ListBlock, "signature": Signature, "attachments": Attachments}
+    cls = classes[kind]
     return cls(texts, w.pos(node)) if texts is not None else None
 
 

@@ -14,6 +14,7 @@ from layout.loader.publication import resolve_publication
 from layout.loader.scalars import all_built, build_text
 from layout.model import (
     Article,
+    Block,
     Issue,
     IssueInfo,
     Section,
@@ -37,7 +38,7 @@ def build_article(w: Walker, ctx: BlockContext, node: Node) -> Article | None:
     title = build_text(w, f["title"][1], "title") if "title" in f else None
     optional = {key: build_text(w, f[key][1], key) if key in f else None for key in ("toc_title", "doc_number")}
     items = w.sequence(f["blocks"][1], "blocks", example="- 正文……") if "blocks" in f else None
-    blocks = all_built([build_block(w, ctx, item) for item in items or []])
+    blocks: tuple[Block, ...] | None = all_built([build_block(w, ctx, item) for item in items or []])
     toc_title, doc_number = optional["toc_title"], optional["doc_number"]
     if title is None or items is None or blocks is None or any(k in f and not v for k, v in optional.items()):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from layout.text.breaker import Widths, break_atoms, ends_ragged, line_shrink, line_width
 from layout.text.cjk import KAIMING_FULL, Level
@@ -22,7 +23,7 @@ class Span:
 
 
 # Natural advance in pt of ONE character in a style.
-Measure = Callable[[Hashable, str], float]
+Measure = Callable[[Any, str], float]  # Any: the caller's own style type
 
 
 class PunctuationStyle(Enum):

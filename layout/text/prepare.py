@@ -306,14 +306,14 @@ def _measure(
     for j in range(1, n):
         la = ends[j - 1] - 1
         fb = begins[j]
-        kind = kinds[j]
+        brk = kinds[j]
         end_trim[j] = br[la]
         start_trim[j] = bl[fb]  # never at junction 0: a paragraph's (or "\n"-line's) first mark keeps its blank
-        if kind == INTRA_URL or kind == INTRA_ANY:
+        if brk == INTRA_URL or brk == INTRA_ANY:
             space[j] = gap[la]
-            penalty[j] = PENALTY_URL if kind == INTRA_URL else PENALTY_ANYWHERE
+            penalty[j] = PENALTY_URL if brk == INTRA_URL else PENALTY_ANYWHERE
             continue
-        penalty[j] = 0.0 if kind == BREAK else PENALTY_KINSOKU if kind == KINSOKU else math.inf
+        penalty[j] = 0.0 if brk == BREAK else PENALTY_KINSOKU if brk == KINSOKU else math.inf
         a_ch, b_ch = text[la], text[fb]
         em = max(sizes[la], sizes[fb])
         stretch[j] = JUSTIFY_STRETCH * em
@@ -321,7 +321,7 @@ def _measure(
         if side_a != side_b and side_a and side_b:
             space[j] = CJK_LATIN_SPACE * em
             shrink[j] = CJK_LATIN_SHRINK * em
-            if kind == BREAK and side_b == 1 and a_ch.isdigit():
+            if brk == BREAK and side_b == 1 and a_ch.isdigit():
                 penalty[j] = PENALTY_NUMBER_UNIT
         elif spaces[j] >= 0:
             s = spaces[j]
