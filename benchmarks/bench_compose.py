@@ -13,9 +13,9 @@ from xml.sax.saxutils import escape
 import yaml
 from fontTools.ttLib import TTFont
 
-from layout.text import ComposeOptions, Line, Span, compose
-from layout.text.cjk import NO_END, NO_START, CharClass, Level, classify, is_han
+from layout.text.cjk import NO_END, NO_START, CharClass, Strictness, classify, is_han
 from layout.text.clusters import parse_segments
+from layout.text.compose import ComposeOptions, Line, Span, compose
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ISSUE = REPO / "issues" / "2018-0602.yaml"
@@ -114,7 +114,7 @@ def time_reportlab(texts: list[str], width: float, repeat: int) -> tuple[float, 
 
 def audit(texts: list[str], results: list[list[Line]], em: float) -> dict[str, object]:
     """Prohibition violations, flush share, 孤字, and the gaps stretched beyond STRETCH_LIMIT."""
-    no_start, no_end = NO_START[Level.GB], NO_END[Level.GB]
+    no_start, no_end = NO_START[Strictness.GB], NO_END[Strictness.GB]
     violations: list[str] = []
     orphans: list[str] = []
     loose: list[tuple[float, str, bool]] = []
@@ -166,7 +166,7 @@ def _in_latin_run(text: str, index: int) -> bool:
 
 def _gap_count(segment: str) -> int:
     """Junctions between clusters on a line: where justification puts its slack."""
-    segs = parse_segments(segment, Level.GB)
+    segs = parse_segments(segment, Strictness.GB)
     return sum(max(0, len(s.begins) - 1) for s in segs)
 
 

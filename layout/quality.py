@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from layout.text.cjk import NO_END, NO_START, Level, is_han
+from layout.text.cjk import NO_END, NO_START, is_han
 from layout.theme import Theme
 
 FLUSH_TOLERANCE = 0.5  # pt: a justified line ends within this of the right edge
@@ -92,7 +92,7 @@ def read_segments(pdf_path: Path, theme: Theme) -> list[_Line]:
     return out
 
 
-def assess(pdf_path: Path, theme: Theme, level: Level = Level.GB) -> QualityReport:
+def assess(pdf_path: Path, theme: Theme) -> QualityReport:
     """Check every line of the PDF's text blocks; body paragraphs also for flushness, gaps and 孤字."""
     report = QualityReport()
     body = theme.style("body")
@@ -101,9 +101,9 @@ def assess(pdf_path: Path, theme: Theme, level: Level = Level.GB) -> QualityRepo
         report.lines += 1
         text = line.text
         where = f"page {line.page}: {text[:24]}…"
-        if text[0] in NO_START[level] and not _is_leader(text):
+        if text[0] in NO_START[theme.strictness] and not _is_leader(text):
             report.prohibited.append(f"{where} starts with {text[0]!r}")
-        if text[-1] in NO_END[level]:
+        if text[-1] in NO_END[theme.strictness]:
             report.prohibited.append(f"{where} ends with {text[-1]!r}")
     paragraph_lines = [ln for ln in lines if abs(ln.size - body.size) < 0.05]
     continues = [

@@ -14,7 +14,8 @@ import yaml
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.fonts.registry import FontChain, bundled_fonts_dir, load_face
 from layout.fonts.spec import FontSpec
-from layout.text.compose import Alignment, PunctuationStyle, Strictness
+from layout.text.cjk import Strictness
+from layout.text.compose import Alignment, PunctuationStyle
 from layout.units import parse_length
 from layout.yamlsrc import load_yaml
 

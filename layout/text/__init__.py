@@ -1,25 +1,2 @@
-"""Chinese text composition: character classes (cjk) and the line composer (compose)."""
-
-from layout.text.compose import (
-    Alignment,
-    ComposeOptions,
-    Glyph,
-    Line,
-    Measure,
-    PunctuationStyle,
-    Span,
-    Strictness,
-    compose,
-)
-
-__all__ = [
-    "Alignment",
-    "ComposeOptions",
-    "Glyph",
-    "Line",
-    "Measure",
-    "PunctuationStyle",
-    "Span",
-    "Strictness",
-    "compose",
-]
+"""The pure line composer for Chinese text: character classes and prohibitions (cjk), clusters and legal breaks
+(clusters), widths and glue (prepare), total-fit breaking (breaker), and `compose.compose`, its entry point."""

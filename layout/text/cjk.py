@@ -69,26 +69,26 @@ _GB_NO_END = _BASIC_NO_END + SOLIDUS
 _STRICT_NO_START = _GB_NO_START + ITERATION + SMALL_KANA + ELLIPSIS
 
 
-class Level(IntEnum):
-    """Prohibition level, ordered from lenient to strict (mirrors compose.Strictness)."""
+class Strictness(Enum):
+    """clreq line-start/line-end prohibition levels, from lenient to strict (a theme's `composition.strictness`)."""
 
-    BASIC = 0
-    GB = 1
-    STRICT = 2
+    BASIC = "basic"
+    GB = "gb"
+    STRICT = "strict"
 
 
-NO_START: dict[Level, frozenset[str]] = {
-    Level.BASIC: frozenset(_BASIC_NO_START),
-    Level.GB: frozenset(_GB_NO_START),
-    Level.STRICT: frozenset(_STRICT_NO_START),
+NO_START: dict[Strictness, frozenset[str]] = {
+    Strictness.BASIC: frozenset(_BASIC_NO_START),
+    Strictness.GB: frozenset(_GB_NO_START),
+    Strictness.STRICT: frozenset(_STRICT_NO_START),
 }
-NO_END: dict[Level, frozenset[str]] = {
-    Level.BASIC: frozenset(_BASIC_NO_END),
-    Level.GB: frozenset(_GB_NO_END),
-    Level.STRICT: frozenset(_GB_NO_END),
+NO_END: dict[Strictness, frozenset[str]] = {
+    Strictness.BASIC: frozenset(_BASIC_NO_END),
+    Strictness.GB: frozenset(_GB_NO_END),
+    Strictness.STRICT: frozenset(_GB_NO_END),
 }
 # Whether the pairs —— and …… may start a line at each level.
-PAIRS_MAY_START: dict[Level, bool] = {Level.BASIC: True, Level.GB: True, Level.STRICT: False}
+PAIRS_MAY_START: dict[Strictness, bool] = {Strictness.BASIC: True, Strictness.GB: True, Strictness.STRICT: False}
 
 # ---- punctuation widths -------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from layout.text.cjk import (
     NO_START,
     PAIRS_MAY_START,
     CharClass,
-    Level,
+    Strictness,
     classify,
 )
 
@@ -50,8 +50,8 @@ class Segment:
     held: list[bool] = field(default_factory=list)  # per cluster: may not start a line (a closing mark, 、。…)
 
 
-def parse_segments(text: str, level: Level) -> list[Segment]:
-    """Cluster `text` and classify each junction under the prohibition `level`; one Segment per "\\n"-line."""
+def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
+    """Cluster `text` and classify each junction under the prohibition `strictness`; one Segment per "\\n"-line."""
     docnums = {m.start(): m.end() for m in DOCNUM_RE.finditer(text)}
     classes = list(map(classify, text))
     segments: list[Segment] = []
@@ -98,15 +98,15 @@ def parse_segments(text: str, level: Level) -> list[Segment]:
         i = j
     segments.append(seg)
     for s in segments:
-        s.breaks, s.held = _junction_breaks(text, s, level)
+        s.breaks, s.held = _junction_breaks(text, s, strictness)
     return segments
 
 
-def _junction_breaks(text: str, seg: Segment, level: Level) -> tuple[list[int], list[bool]]:
+def _junction_breaks(text: str, seg: Segment, strictness: Strictness) -> tuple[list[int], list[bool]]:
     """BREAK or GLUE for each junction of `seg` (junction 0, the segment start, is GLUE), and which clusters
     may not start a line."""
-    no_start, no_end = NO_START[level], NO_END[level]
-    pairs_may_start = PAIRS_MAY_START[level]
+    no_start, no_end = NO_START[strictness], NO_END[strictness]
+    pairs_may_start = PAIRS_MAY_START[strictness]
     out = [GLUE]
     begins, ends, kinds = seg.begins, seg.ends, seg.kinds
     held = [False] * len(begins)

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from layout.text.breaker import Widths, break_atoms, ends_ragged, line_shrink, line_width
-from layout.text.cjk import KAIMING_FULL, Level
+from layout.text.cjk import KAIMING_FULL, Strictness
 from layout.text.clusters import parse_segments
 from layout.text.prepare import FUZZ, INTRA_ANY, INTRA_URL, KINSOKU, Atoms, Chars, build_atoms, measure_chars
 
@@ -32,14 +32,6 @@ class PunctuationStyle(Enum):
     QUANJIAO = "quanjiao"  # full width, compressed only at line edges and in pairs
     KAIMING = "kaiming"  # 。！？ full width, the others half
     BANJIAO = "banjiao"  # all half width
-
-
-class Strictness(Enum):
-    """clreq line-start/line-end prohibition levels."""
-
-    BASIC = "basic"
-    GB = "gb"
-    STRICT = "strict"
 
 
 class Alignment(Enum):
@@ -106,7 +98,7 @@ def compose(spans: Sequence[Span], measure: Measure, options: ComposeOptions) ->
     chars = measure_chars(
         spans, measure, options.punctuation is not PunctuationStyle.QUANJIAO, _halve(options.punctuation)
     )
-    segments = parse_segments(text, _LEVELS[options.strictness])
+    segments = parse_segments(text, options.strictness)
     # Leading and trailing blank lines are white space of the whole text: dropped.
     while segments and not text[segments[0].start : segments[0].stop].strip():
         segments.pop(0)
@@ -151,7 +143,6 @@ def compose(spans: Sequence[Span], measure: Measure, options: ComposeOptions) ->
     return _tile(lines, len(text))
 
 
-_LEVELS = {Strictness.BASIC: Level.BASIC, Strictness.GB: Level.GB, Strictness.STRICT: Level.STRICT}
 
 
 def _halve(style: PunctuationStyle) -> Callable[[str], bool]:

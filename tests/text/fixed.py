@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from layout.text import ComposeOptions, Line, Span, compose
+from layout.text.compose import ComposeOptions, Line, Span, compose
 
 SIZE = 10.0  # pt: 1 em, so a 100 pt measure holds exactly ten Han characters
 # Below U+2E80 only these are full width in a Chinese font (dashes, ellipsis, curly quotes, middle dot).

@@ -13,7 +13,7 @@ from layout.text.cjk import (
     OPENING,
     CharClass,
     Ink,
-    Level,
+    Strictness,
     classify,
     is_han,
     is_latin_spaced,
@@ -54,15 +54,15 @@ def test_latin_characters_that_get_the_quarter_em(ch: str, spaced: bool) -> None
 
 
 def test_levels_only_add_prohibitions() -> None:
-    assert NO_START[Level.BASIC] < NO_START[Level.GB] < NO_START[Level.STRICT]
-    assert NO_END[Level.BASIC] < NO_END[Level.GB] <= NO_END[Level.STRICT]
+    assert NO_START[Strictness.BASIC] < NO_START[Strictness.GB] < NO_START[Strictness.STRICT]
+    assert NO_END[Strictness.BASIC] < NO_END[Strictness.GB] <= NO_END[Strictness.STRICT]
 
 
 def test_opening_marks_never_end_and_closing_marks_never_start_a_line() -> None:
-    assert set(OPENING) <= NO_END[Level.BASIC]
-    assert set(CLOSING) <= NO_START[Level.BASIC]
-    assert not set(OPENING) & NO_START[Level.STRICT]
-    assert not set(CLOSING) & NO_END[Level.STRICT]
+    assert set(OPENING) <= NO_END[Strictness.BASIC]
+    assert set(CLOSING) <= NO_START[Strictness.BASIC]
+    assert not set(OPENING) & NO_START[Strictness.STRICT]
+    assert not set(CLOSING) & NO_END[Strictness.STRICT]
 
 
 def test_ink_sides() -> None:

@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from layout.text import Alignment, ComposeOptions, PunctuationStyle, Span, Strictness, compose
+from layout.text.cjk import Strictness
+from layout.text.compose import Alignment, ComposeOptions, PunctuationStyle, Span, compose
 
 from .fixed import SIZE, fixed_measure, line_texts, set_text
 

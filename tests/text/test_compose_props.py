@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.text import Line, PunctuationStyle, Strictness
-from layout.text.cjk import NO_END, NO_START, Level
+from layout.text.cjk import NO_END, NO_START, Strictness
+from layout.text.compose import Line, PunctuationStyle
 
 from .fixed import set_text
 
@@ -19,7 +19,6 @@ HAN = "的一是在不了有和人这中大为上个国我以要他时来用们�
 OPENING = "“‘（《〔【「(["
 CLOSING = "”’）》〕】」、，。：；！？·—,.;:!?)"
 PAIRS = ["——", "……"]
-LEVELS = {Strictness.BASIC: Level.BASIC, Strictness.GB: Level.GB, Strictness.STRICT: Level.STRICT}
 
 # A token is an optional opening mark, a base (Han, a Latin word or a number with its trailing space), an optional
 # closing mark and an optional —— or ……. No unbreakable run gets wider than 72.5 pt, so a measure of 80 pt or
@@ -66,7 +65,7 @@ def test_readback_keeps_every_character_once(
 def test_no_prohibited_line_start_or_end(
     text: str, width: float, indent: float, strict: Strictness, punct: PunctuationStyle
 ) -> None:
-    level = LEVELS[strict]
+    level = strict
     lines = compose_case(text, width, indent, strict, punct)
     for before, line in itertools.pairwise(lines):
         if before.forced:
