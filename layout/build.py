@@ -42,14 +42,15 @@ class LayoutOnlyCanvas(Canvas):
         pass
 
 
-def build_pdf(issue: Issue, theme: Theme) -> BuildResult:
+def build_pdf(issue: Issue, theme: Theme, *, cache: ComposeCache | None = None) -> BuildResult:
     """Lay out `issue` until the contents' page numbers are stable (at most MAX_PASSES) and return the PDF.
 
     The first pass is a trial that only records where articles land (the contents' size does not depend on
     its numbers); each later pass writes the PDF with the previous pass's numbers and is the last one as soon
-    as its own record matches them, so a normal issue takes one trial and one real pass.
+    as its own record matches them, so a normal issue takes one trial and one real pass. A `cache` kept
+    between builds (`bulletin watch`) spares composing again what did not change.
     """
-    cache = ComposeCache()
+    cache = ComposeCache() if cache is None else cache
     log.info("Step 4 - Trial layout")
     previous, _, _ = _build_once(issue, theme, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas)
     for passes in range(2, MAX_PASSES + 1):

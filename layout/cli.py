@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--theme", metavar="NAME|PATH")
     batch.add_argument("--executor", choices=["local", "dask"], default="local")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --executor dask)")
+
+    watch = sub.add_parser("watch", help="render an issue, then again each time it or one of its inputs changes")
+    watch.add_argument("source", nargs="?", metavar="ISSUE.yaml", help="the issue (default: issues/2018-0602.yaml)")
+    watch.add_argument("-o", "--output", metavar="FILE.pdf", help="output PDF (default: out/<issue>.pdf)")
+    watch.add_argument("--publication", metavar="PATH", help="publication file (default: nearest bulletin.yaml)")
+    watch.add_argument("--theme", metavar="NAME|PATH", help="theme name or theme YAML file")
     return parser
 
 
@@ -84,6 +90,10 @@ def command_for(name: str) -> Callable[[argparse.Namespace], int]:
             from layout.commands.batch import run_batch
 
             return run_batch
+        case "watch":
+            from layout.commands.watch import run_watch
+
+            return run_watch
     raise ValueError(f"unknown command {name!r}")
 
 
