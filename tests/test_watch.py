@@ -116,8 +116,10 @@ def test_a_publication_change_renders_again(folder: Path, running: tuple[Running
 
 def test_ctrl_c_stops_the_watch(folder: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A shell's background job starts with Ctrl-C ignored, and children inherit that: give the watch the default.
     process = subprocess.Popen([sys.executable, "-m", "layout", "watch", "issue.yaml", "-o", "issue.pdf"],
-                               cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     lines = []
     for line in process.stdout:
