@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("typesetting", ("layout.typeset", "layout.buildstate", "layout.flowables", "layout.templates", "layout.story",
                      "layout.build")),
     ("documents", ("layout.render", "layout.check", "layout.snapshot", "layout.pdfdiff", "layout.quality",
-                   "layout.manifest", "layout.volume", "layout.executors", "layout.batch")),
+                   "layout.manifest", "layout.volume", "layout.executors", "layout.batch", "layout.watch")),
     ("commands", ("layout.commands",)),
     ("cli", ("layout.cli", "layout.__main__")),
 ]
