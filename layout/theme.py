@@ -1,26 +1,46 @@
-"""Themes: the design as data. A theme YAML (with `parent:` inheritance) resolves to a typed `Theme`."""
+"""Themes: the design as data. Theme files, merged with their `parent:` themes key by key, are checked
+against `layout.theme_schema` (every problem with its file:line:col) and resolve to a typed `Theme`."""
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field, fields, replace
-from enum import Enum
-from functools import cache
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.fonts.registry import FontChain, bundled_fonts_dir, load_face
-from layout.fonts.spec import FontSpec
+from layout.fonts.spec import FontError, FontSpec
+from layout.systemfonts import SystemFontError, find_system_font
 from layout.text.cjk import Strictness
 from layout.text.compose import Alignment, PunctuationStyle
-from layout.units import parse_length
-from layout.yamlsrc import load_yaml
-
-THEMES_DIR = Path(__file__).parent / "themes"
-MAX_PARENTS = 8  # a deeper `parent:` chain is surely a cycle or a mistake
+from layout.theme_schema import (
+    MAX_PARENTS,
+    MIN_LINE_EMS,
+    MIN_TEXT_BLOCK,
+    MIN_TEXT_BLOCK_SHOWN,
+    NAME,
+    REQUIRED_STYLES,
+    THEME,
+    Entries,
+    Group,
+    InvalidValueError,
+    Key,
+    Pair,
+    ValueType,
+)
+from layout.themeref import (
+    THEMES_DIR,
+    contain,
+    is_absolute,
+    is_path,
+    shipped_theme_file,
+    shipped_theme_problem,
+    shipped_themes,
+)
+from layout.units import MM
+from layout.yamlsrc import STR, Walker, load_yaml, node_pos, suggestion
 
 CMYK = tuple[float, float, float, float]
 
@@ -91,7 +111,7 @@ class TocSpec:
 
 @dataclass(frozen=True)
 class Theme:
-    """The resolved design. `chain(role)` gives the font fallback chain of a role (faces load once per process)."""
+    """The resolved design. `chain(role)` gives the font fallback chain of a role (loaded on first use)."""
 
     name: str
     page: PageGeometry
@@ -107,357 +127,517 @@ class Theme:
     strictness: Strictness = Strictness.GB
     min_last_line_han: int = 2
     files: tuple[Path, ...] = field(default=())  # the theme files read, child first (for batch change detection)
+    font_positions: dict[str, SourcePos] = field(default_factory=dict, compare=False)  # where each font is named
+    _chains: dict[str, FontChain] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def chain(self, role: str) -> FontChain:
-        return _chain(tuple(self.font_specs[name] for name in self.roles[role]))
+        # Kept per Theme: a theme is read again when any of its files (fonts included) changes on disk.
+        chain = self._chains.get(role)
+        if chain is None:
+            chain = self._chains[role] = FontChain(load_face(self.font_specs[name]) for name in self.roles[role])
+        return chain
 
     def style(self, name: str) -> TextStyle:
         return self.styles[name]
 
-
-@cache
-def _chain(specs: tuple[FontSpec, ...]) -> FontChain:
-    return FontChain(load_face(spec) for spec in specs)
+    def font_files(self) -> tuple[Path, ...]:
+        return tuple(spec.path for spec in self.font_specs.values())
 
 
-# --- loading -------------------------------------------------------------------------------------------
+def font_problems(theme: Theme) -> list[Diagnostic]:
+    """Load every face the theme's roles use; a file that is no usable font is reported where the theme names it."""
+    problems = []
+    for name in dict.fromkeys(name for names in theme.roles.values() for name in names):
+        try:
+            load_face(theme.font_specs[name])
+        except FontError as exc:
+            problems.append(Diagnostic(theme.font_positions.get(name), f"font `{name}` cannot be used: {exc}"))
+    return problems
 
 
-class _Marked:
-    """YAML data plus the source position of every mapping key's value, by dotted path."""
+# --- the process's theme cache -------------------------------------------------------------------------
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.marks: dict[str, SourcePos] = {}
-        source = load_yaml(path)  # bounded, encoding-aware parsing, as for issue files
-        if source.diagnostics or source.root is None:
-            raise SourceError(source.diagnostics)
-        self.data = self._walk(source.root, "")
-
-    def _walk(self, node: yaml.Node, path: str) -> Any:
-        self.marks[path] = SourcePos(str(self.path), node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return {k.value: self._walk(v, f"{path}.{k.value}".lstrip(".")) for k, v in node.value}
-        if isinstance(node, yaml.SequenceNode):
-            return [self._walk(v, f"{path}.{i}".lstrip(".")) for i, v in enumerate(node.value)]
-        return (
-            node.value
-            if node.tag == "tag:yaml.org,2002:str"
-            else yaml.constructor.SafeConstructor().construct_object(node)
-        )
+Stamps = tuple[tuple[int, int], ...]
+_THEMES: dict[tuple[Path, Path], tuple[Stamps, Theme]] = {}  # (theme file, root) -> (file stamps, theme)
 
 
-def theme_file(ref: str | Path) -> Path:
-    """A shipped theme's file by name, or the given path."""
-    if isinstance(ref, Path) or ref.endswith((".yaml", ".yml")) or "/" in ref:
-        return Path(ref).resolve()
-    return THEMES_DIR / f"{ref}.yaml"
-
-
-def shipped_themes() -> list[str]:
-    return sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
-
-
-_THEMES: dict[Path, tuple[tuple[tuple[int, int], ...], Theme]] = {}  # path -> (file stamps, theme)
-
-
-def load_theme(ref: str | Path = "default") -> Theme:
-    """Read a theme (a shipped name or a YAML path), merge its parents, and resolve it.
-
-    Themes are cached per process, and read again when one of their files (the theme or a parent)
-    changed on disk: a long-lived batch worker never renders with a stale design.
-    """
-    path = theme_file(ref)
-    cached = _THEMES.get(path)
-    if cached is not None and cached[0] == _stamps(cached[1].files):
-        return cached[1]
-    theme = _read_theme(path)
-    _THEMES[path] = (_stamps(theme.files), theme)
-    return theme
-
-
-def _stamps(files: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
+def _stamps(files: tuple[Path, ...]) -> Stamps:
+    """(mtime, size) of every file; () when one went missing, which never equals recorded stamps."""
     stamps = []
     for file in files:
         try:
             stat = file.stat()
         except OSError:
-            return ()  # a file went missing: never equal to the recorded stamps, so the theme is read again
+            return ()
         stamps.append((stat.st_mtime_ns, stat.st_size))
     return tuple(stamps)
 
 
-def _read_theme(path: Path) -> Theme:
-    layers: list[_Marked] = []
-    current: Path | None = path
-    while current is not None:
-        if not current.is_file():
-            names = ", ".join(shipped_themes())
-            raise SourceError([Diagnostic(None, f"theme file {current} does not exist", f"shipped themes: {names}")])
-        if len(layers) >= MAX_PARENTS or any(layer.path == current for layer in layers):
-            raise SourceError(
-                [Diagnostic(layers[-1].marks.get("parent"), "theme `parent:` chain loops or is too deep")]
-            )
-        layer = _Marked(current)
-        layers.append(layer)
-        parent = layer.data.get("parent")
-        if parent is None:
-            current = None
-        elif str(parent).endswith((".yaml", ".yml")) or "/" in str(parent):
-            current = (current.parent / str(parent)).resolve()  # a parent file is relative to its child
-        else:
-            current = THEMES_DIR / f"{parent}.yaml"
-    return _Resolver(layers).resolve(path.stem)
+def theme_file(ref: str | Path) -> Path:
+    """A shipped theme's file by name, or the given path."""
+    if isinstance(ref, Path) or is_path(ref):
+        return Path(ref).resolve()
+    return shipped_theme_file(ref)
 
 
-class _Resolver:
-    """Turns merged theme layers (child first) into a Theme, collecting every problem with its position."""
+def load_theme(ref: str | Path = "default", *, root: Path | None = None) -> Theme:
+    """Read a theme (a shipped name or a YAML path), merge its parents, check it and resolve it.
 
-    def __init__(self, layers: list[_Marked]) -> None:
-        self.layers = layers
+    `root` is the publication's folder: a user's theme, its parents and its font files must lie inside it
+    (or among the shipped themes and bundled fonts). Without it, the theme file's own folder is the root.
+    Raises SourceError with every problem. Themes are cached per process and read again when one of their
+    files (a theme file or a font) changed on disk: a long-lived batch worker never uses a stale design.
+    """
+    if isinstance(ref, str) and not is_path(ref) and (problem := shipped_theme_problem(ref)):
+        raise SourceError([Diagnostic(None, problem, suggestion(ref, shipped_themes()))])
+    path = theme_file(ref)
+    root = THEMES_DIR if path.parent == THEMES_DIR else (root or path.parent).resolve()
+    cached = _THEMES.get((path, root))
+    if cached is not None and cached[0] == _stamps((*cached[1].files, *cached[1].font_files())):
+        return cached[1]
+    theme = _Reader(path, root).theme()
+    _THEMES[(path, root)] = (_stamps((*theme.files, *theme.font_files())), theme)
+    return theme
+
+
+def clear_theme_cache() -> None:
+    _THEMES.clear()
+
+
+def display_name(path: Path) -> str:
+    """How messages name a file: relative to the working folder when inside it, else in full."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --- reading: layers, merged key by key ----------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """A value of the merged theme: its node, the file it comes from, how many parents up (0: the theme
+    asked for), and for a mapping its entries."""
+
+    node: Node
+    file: str
+    depth: int
+    key: Node | None = None
+    children: dict[str, _Item] | None = None
+
+    @property
+    def pos(self) -> SourcePos:
+        return node_pos(self.file, self.node)
+
+    @property
+    def key_pos(self) -> SourcePos:
+        return node_pos(self.file, self.key if self.key is not None else self.node)
+
+
+Kind = ValueType | Group | Entries | None
+
+
+def _child_kind(kind: Kind, name: str) -> Kind:
+    if isinstance(kind, Group):
+        key = kind.key(name)
+        return key.type if key else None
+    if isinstance(kind, Entries):
+        return kind.value
+    return None
+
+
+def _tree(w: Walker, node: Node, depth: int, what: str, key: Node | None = None) -> _Item:
+    item = _Item(node, w.name, depth, key)
+    if isinstance(node, MappingNode):
+        item.children = {name: _tree(w, value, depth, f"{what}.{name}".lstrip("."), key_node)
+                         for name, (key_node, value) in w.keys(node, what or "the theme").items()}
+    return item
+
+
+def _merge(base: _Item, over: _Item, kind: Kind) -> _Item:
+    """`over` (a child theme's value) on top of `base`: mappings the schema merges merge key by key."""
+    mergeable = isinstance(kind, Entries) or (isinstance(kind, Group) and kind.merge)
+    if not mergeable or base.children is None or over.children is None:
+        return over
+    children = dict(base.children)
+    for name, child in over.children.items():
+        children[name] = _merge(base.children[name], child, _child_kind(kind, name)) if name in base.children \
+            else child
+    return _Item(over.node, over.file, over.depth, over.key, children)
+
+
+class _Reader:
+    """Reads one theme and its parents, checks the merged result and builds the Theme."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.root = root
         self.problems: list[Diagnostic] = []
+        self.files: list[Path] = []
+        self.values: dict[str, Any] = {}  # dotted key -> checked value
+        self.items: dict[str, _Item] = {}  # dotted key -> where it is written
+        self.broken: set[str] = set()  # styles whose parent chain is already reported as wrong
 
-    def get(self, dotted: str) -> tuple[Any, SourcePos | None, Path]:
-        for layer in self.layers:
-            node: Any = layer.data
-            for part in dotted.split("."):
-                if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                    node = node[int(part)]
-                else:
-                    node = node.get(part) if isinstance(node, dict) else None
-                if node is None:
-                    break
-            if node is not None:
-                return node, layer.marks.get(dotted), layer.path
-        return None, None, self.layers[0].path
-
-    def section(self, name: str) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for layer in reversed(self.layers):
-            value = layer.data.get(name) or {}
-            if isinstance(value, dict):
-                merged.update(value)
-        return merged
-
-    def fail(self, dotted: str, message: str, hint: str | None = None) -> None:
-        _, pos, path = self.get(dotted)
-        self.problems.append(Diagnostic(pos or SourcePos(str(path), 1, 1), message, hint))
-
-    def length(self, dotted: str, default: float | None = None) -> float:
-        value, _, _ = self.get(dotted)
-        if value is None:
-            if default is None:
-                self.fail(dotted.rsplit(".", 1)[0], f"theme needs `{dotted}`")
-                return 0.0
-            return default
-        try:
-            return parse_length(str(value)) if not isinstance(value, int | float) else float(value)
-        except ValueError as exc:
-            self.fail(dotted, f"`{dotted}`: {exc}")
-            return 0.0
-
-    def number(self, dotted: str, default: float = 0.0) -> float:
-        value, _, _ = self.get(dotted)
-        if value is None:
-            return default
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            self.fail(dotted, f"`{dotted}` must be a number, not {value!r}")
-            return default
-        return float(value)
-
-    def choice(self, dotted: str, enum: type[Enum], default: Any) -> Any:
-        value, _, _ = self.get(dotted)
-        if value is None:
-            return default
-        options = [e.value for e in enum]
-        if value not in options:
-            self.fail(dotted, f"`{dotted}` is {value!r}", f"one of: {', '.join(options)}")
-            return default
-        return enum(value)
-
-    def resolve(self, name: str) -> Theme:
-        width, height = self._page_size()
-        page = PageGeometry(
-            width=width,
-            height=height,
-            **{
-                f.name: self.length(f"page.{f.name}")
-                for f in fields(PageGeometry)
-                if f.name not in ("width", "height", "page_number_inset")
-            },
-            page_number_inset=self._em("page.page_number_inset"),
-        )
-        colors = {key: self._color(key) for key in self.section("colors")}
-        rules = {key: self.length(f"rules.{key}") for key in self.section("rules")}
-        spacing = {key: self.length(f"spacing.{key}") for key in self.section("spacing")}
-        for key in sorted(REQUIRED_SPACING - spacing.keys()):
-            self.fail("spacing", f"theme has no `spacing.{key}`")
-        font_specs = {key: self._font(key) for key in self.section("fonts")}
-        roles = {key: self._role(key, font_specs) for key in self.section("roles")}
-        styles: dict[str, TextStyle] = {}
-        for key in self.section("styles"):
-            self._style(key, styles, roles, colors, chain=())
-        theme = Theme(
-            name=name,
-            page=page,
-            colors=colors,
-            rules=rules,
-            spacing=spacing,
-            font_specs=font_specs,
-            roles=roles,
-            styles=styles,
-            table=TableSpec(*(self.length(f"table.{k}") for k in ("padding", "space_before", "space_after"))),
-            toc=TocSpec(
-                leader=str(self.get("toc.leader")[0] or "·"),
-                leader_gap=self.number("toc.leader_gap", 0.5),
-                number_width=self.number("toc.number_width", 2.5),
-                min_leader=self.number("toc.min_leader", 2.0),
-                number_gap=self.number("toc.number_gap", 0.5),
-            ),
-            punctuation=self.choice("composition.punctuation", PunctuationStyle, PunctuationStyle.QUANJIAO),
-            strictness=self.choice("composition.strictness", Strictness, Strictness.GB),
-            min_last_line_han=int(self.number("composition.min_last_line_han", 2)),
-            files=tuple(layer.path for layer in self.layers),
-        )
-        for required in REQUIRED_STYLES:
-            if required not in styles:
-                self.fail("styles", f"theme has no style `{required}`")
+    def theme(self) -> Theme:
+        merged = self.read_layers()
+        if merged is None or self.problems:
+            raise SourceError(self.problems)
+        self.check_group(merged, THEME, "")
+        if self.problems:
+            raise SourceError(self.problems)
+        theme = self.build()
         if self.problems:
             raise SourceError(self.problems)
         return theme
 
-    def _page_size(self) -> tuple[float, float]:
-        size, _, _ = self.get("page.size")
-        if isinstance(size, list) and len(size) == 2:
-            return self.length("page.size.0"), self.length("page.size.1")
-        self.fail("page.size", "`page.size` must be [width, height], e.g. [210mm, 297mm]")
-        return 595.0, 842.0
+    def error(self, pos: SourcePos | None, message: str, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(pos, message, hint))
 
-    def _em(self, dotted: str) -> float:
-        value, _, _ = self.get(dotted)
-        text = str(value or "0")
-        if not text.endswith("em"):
-            self.fail(dotted, f"`{dotted}` must be in em, e.g. 1em")
-            return 0.0
-        return float(text[:-2])
+    # --- layers ---------------------------------------------------------------------------------------
 
-    def _color(self, key: str) -> CMYK:
-        value, _, _ = self.get(f"colors.{key}")
-        if (
-            isinstance(value, list)
-            and len(value) == 4
-            and all(isinstance(v, int | float) and 0 <= v <= 1 for v in value)
-        ):
-            return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
-        self.fail(f"colors.{key}", f"colour `{key}` must be CMYK [c, m, y, k] with values 0-1")
-        return (0.0, 0.0, 0.0, 1.0)
-
-    def _font(self, key: str) -> FontSpec:
-        value, _, theme_path = self.get(f"fonts.{key}")
-        if not isinstance(value, dict) or "file" not in value:
-            self.fail(f"fonts.{key}", f"font `{key}` needs a `file:`")
-            return FontSpec(Path("missing"))
-        unknown = set(value) - {"file", "index", "face", "weight", "synthetic_bold"}
-        for extra in sorted(unknown):
-            self.fail(
-                f"fonts.{key}.{extra}", f"unknown font option `{extra}`", "file, index, face, weight, synthetic_bold"
-            )
-        written = str(value["file"])
-        # A bare name ("NotoSerifSC-Regular.ttf") is a bundled font; "./x.ttf" or "f/x.ttf" is beside the theme.
-        bundled = "/" not in written and "\\" not in written
-        path = bundled_fonts_dir() / written if bundled else (theme_path.parent / written).resolve()
-        if not path.is_file():
-            self.fail(f"fonts.{key}.file", f"font file {path} does not exist")
-        return FontSpec(
-            path=path,
-            index=value.get("index"),
-            face_name=value.get("face"),
-            weight=value.get("weight"),
-            synthetic_bold=bool(value.get("synthetic_bold", False)),
-        )
-
-    def _role(self, key: str, font_specs: dict[str, FontSpec]) -> tuple[str, ...]:
-        value, _, _ = self.get(f"roles.{key}")
-        names = tuple(value) if isinstance(value, list) else (value,)
-        for i, face in enumerate(names):
-            if face not in font_specs:
-                close = difflib.get_close_matches(str(face), font_specs, n=1)
-                self.fail(
-                    f"roles.{key}.{i}",
-                    f"role `{key}` names unknown font `{face}`",
-                    f"did you mean '{close[0]}'?" if close else None,
-                )
-        return tuple(n for n in names if n in font_specs)
-
-    def _style(
-        self,
-        key: str,
-        styles: dict[str, TextStyle],
-        roles: dict[str, tuple[str, ...]],
-        colors: dict[str, CMYK],
-        chain: tuple[str, ...],
-    ) -> TextStyle | None:
-        if key in styles:
-            return styles[key]
-        raw = self.section("styles").get(key)
-        if not isinstance(raw, dict) or key in chain:
-            self.fail(f"styles.{key}", f"style `{key}` is missing or its `parent:` chain loops")
-            return None
-        base: TextStyle | None = None
-        if "parent" in raw:
-            base = self._style(str(raw["parent"]), styles, roles, colors, (*chain, key))
-        known = {f.name for f in fields(TextStyle)} - {"name"} | {"parent"}
-        for extra in sorted(set(raw) - known):
-            close = difflib.get_close_matches(extra, known, n=1)
-            self.fail(
-                f"styles.{key}.{extra}",
-                f"unknown style option `{extra}`",
-                f"did you mean '{close[0]}'?" if close else None,
-            )
-        p = f"styles.{key}"
-        values: dict[str, Any] = {}
-        for opt in ("size", "leading", "space_before", "space_after"):
-            if opt in raw:
-                values[opt] = self.length(f"{p}.{opt}")
-        for opt in ("first_indent", "indent", "letter_spacing", "right_inset"):
-            if opt in raw:
-                values[opt] = self.number(f"{p}.{opt}")
-        for opt in ("font", "bold_font"):
-            if opt in raw:
-                if raw[opt] not in roles:
-                    self.fail(
-                        f"{p}.{opt}",
-                        f"style `{key}` names unknown font role `{raw[opt]}`",
-                        f"roles: {', '.join(roles)}",
-                    )
-                values[opt] = str(raw[opt])
-        if "align" in raw:
-            values["align"] = self.choice(f"{p}.align", Alignment, Alignment.JUSTIFY)
-        if "color" in raw:
-            if raw["color"] not in colors:
-                self.fail(f"{p}.color", f"style `{key}` names unknown colour `{raw['color']}`")
-            values["color"] = str(raw["color"])
-        if base is None:
-            missing = [opt for opt in ("font", "size", "leading") if opt not in values]
-            if missing:
-                self.fail(p, f"style `{key}` has no parent and misses {', '.join(missing)}")
+    def read_layers(self) -> _Item | None:
+        """Every theme in the parent chain as an item tree, merged child over parent; None on problems."""
+        trees: list[_Item] = []
+        current: Path | None = self.path
+        via: SourcePos | None = None  # the `parent:` that named `current`
+        while current is not None:
+            if current in self.files:
+                chain = " → ".join(display_name(f) for f in [*self.files, current])
+                self.error(via, f"theme `parent:` chain loops: {chain}", "a theme cannot inherit from itself")
                 return None
-            values.setdefault("bold_font", values["font"])
-            style = TextStyle(name=key, **values)
+            if len(self.files) >= MAX_PARENTS:
+                self.error(via, f"theme `parent:` chain is deeper than {MAX_PARENTS} themes")
+                return None
+            if not current.is_file():
+                self.error(via, f"theme file {display_name(current)} does not exist",
+                           f"shipped themes: {', '.join(shipped_themes())}")
+                return None
+            source = load_yaml(current, display_name(current))
+            if source.diagnostics or source.root is None:
+                self.problems += source.diagnostics
+                return None
+            w = Walker(source)
+            if not isinstance(source.root, MappingNode):
+                w.error(source.root, "a theme must be a mapping (key: value lines)", "see docs/theme.md")
+                self.problems += w.diagnostics
+                return None
+            self.files.append(current)
+            trees.append(_tree(w, source.root, len(trees), ""))
+            self.problems += w.diagnostics
+            parent = (trees[-1].children or {}).get("parent")
+            current, via = (self.parent_file(parent, current), parent.pos) if parent is not None else (None, None)
+            if parent is not None and current is None:
+                return None
+        merged = trees[-1]
+        for tree in reversed(trees[:-1]):
+            merged = _merge(merged, tree, THEME)
+        return merged
+
+    def parent_file(self, item: _Item, child: Path) -> Path | None:
+        node = item.node
+        if not isinstance(node, ScalarNode) or node.tag != STR or not node.value.strip():
+            self.error(item.pos, "`parent:` must name a shipped theme or a theme file")
+            return None
+        ref = node.value
+        if not is_path(ref):
+            problem = shipped_theme_problem(ref)
+            if problem:
+                self.error(item.pos, f"parent: {problem}", suggestion(ref, shipped_themes()))
+                return None
+            return shipped_theme_file(ref)
+        path, problem, hint = contain(ref, child.parent, (self.root, THEMES_DIR), "parent theme")
+        if path is None:
+            self.error(item.pos, problem or "", hint)
+        return path
+
+    # --- checking against the schema -----------------------------------------------------------------
+
+    def check(self, item: _Item, kind: ValueType | Group | Entries, dotted: str) -> None:
+        self.items[dotted] = item
+        if isinstance(kind, Group):
+            self.check_group(item, kind, dotted + ".")
+        elif isinstance(kind, Entries):
+            self.check_entries(item, kind, dotted)
+        elif isinstance(kind, Pair):
+            try:
+                nodes = kind.items(item.node)
+            except InvalidValueError as exc:
+                self.error(item.pos, f"{dotted} {exc}")
+                return
+            for i, node in enumerate(nodes):
+                self.check(_Item(node, item.file, item.depth), kind.item, f"{dotted}.{i}")
+            if all(f"{dotted}.{i}" in self.values for i in range(len(nodes))):
+                self.values[dotted] = tuple(self.values.pop(f"{dotted}.{i}") for i in range(len(nodes)))
         else:
-            style = replace(base, name=key, **values)
-        styles[key] = style
-        return style
+            try:
+                self.values[dotted] = kind.parse(item.node)
+            except InvalidValueError as exc:
+                self.error(item.pos, f"{dotted} {exc}")
+
+    def check_group(self, item: _Item | None, group: Group, prefix: str) -> None:
+        what = prefix.rstrip(".") or "the theme"
+        if item is not None and item.children is None:
+            self.error(item.pos, f"{what} must be a mapping (key: value lines)")
+            return
+        children = item.children or {} if item is not None else {}
+        for name, child in children.items():
+            key = group.key(name)
+            if key is None:
+                known = [k.name for k in group.keys]
+                hint = "merge keys (<<) are not supported; write the keys out" if name == "<<" else \
+                    suggestion(name, known) or f"known keys: {', '.join(known)}"
+                self.error(child.key_pos, f"unknown key {name!r} in {what}", hint)
+                continue
+            self.check(child, key.type, prefix + name)
+        for key in group.keys:
+            if key.name not in children:
+                self.missing(key, prefix, item)
+        if group.one_of and item is not None and sum(name in children for name in group.one_of) != 1:
+            either = " or ".join(f"`{name}:`" for name in group.one_of)
+            self.error(item.pos, f"{what} needs exactly one of {either}")
+
+    def missing(self, key: Key, prefix: str, parent: _Item | None) -> None:
+        dotted = prefix + key.name
+        if key.default is not None:
+            if isinstance(key.type, Group):
+                self.check_group(None, key.type, dotted + ".")  # its keys' defaults
+            else:
+                self.values[dotted] = key.default
+        elif key.required:
+            where = parent.key_pos if parent is not None else SourcePos(display_name(self.path), 1, 1)
+            self.error(where, f"theme has no `{dotted}` ({key.doc})")
+
+    def check_entries(self, item: _Item, kind: Entries, dotted: str) -> None:
+        if item.children is None:
+            self.error(item.pos, f"{dotted} must be a mapping of {kind.what} names")
+            return
+        for name, child in item.children.items():
+            if not NAME.fullmatch(name):
+                self.error(child.key_pos, f"{kind.what} name {name!r} in {dotted} must be letters, digits, _ and -")
+                continue
+            self.check(child, kind.value, f"{dotted}.{name}")
+        self.values[dotted] = [name for name in item.children if NAME.fullmatch(name)]
+        for name in kind.required:
+            if name not in item.children:
+                self.error(item.pos, f"theme has no {kind.what} `{name}` in {dotted}")
+
+    # --- resolving -----------------------------------------------------------------------------------
+
+    def where(self, *dotted: str) -> SourcePos | None:
+        """The position of the key, among `dotted`, written closest to the theme asked for (the likely edit)."""
+        found = [self.items[d] for d in dotted if d in self.items]
+        return min(found, key=lambda item: item.depth).pos if found else None
+
+    def build(self) -> Theme:
+        v = self.values
+        font_specs = {name: spec for name in v["fonts"] if (spec := self.font(name)) is not None}
+        roles = {name: self.role(name, v["fonts"]) for name in v["roles"]}
+        colors = {name: v[f"colors.{name}"] for name in v["colors"]}
+        width, height = v["page.size"]
+        page = PageGeometry(width=width, height=height, **{
+            f.name: v[f"page.{f.name}"] for f in fields(PageGeometry) if f.name not in ("width", "height")})
+        styles, origins = self.styles(roles, colors)
+        theme = Theme(
+            name=self.path.stem,
+            page=page,
+            colors=colors,
+            rules={k.name: v[f"rules.{k.name}"] for k in _group("rules").keys},
+            spacing={k.name: v[f"spacing.{k.name}"] for k in _group("spacing").keys},
+            font_specs=font_specs,
+            roles=roles,
+            styles=styles,
+            table=TableSpec(v["table.padding"], v["table.space_before"], v["table.space_after"]),
+            toc=TocSpec(v["toc.leader"], v["toc.leader_gap"], v["toc.number_width"], v["toc.min_leader"],
+                        v["toc.number_gap"]),
+            punctuation=PunctuationStyle(v["composition.punctuation"]),
+            strictness=Strictness(v["composition.strictness"]),
+            min_last_line_han=v["composition.min_last_line_han"],
+            files=tuple(self.files),
+            font_positions={name: self.where(f"fonts.{name}.file", f"fonts.{name}.system") for name in font_specs},
+        )
+        if not self.problems:
+            self.relations(theme, origins)
+        return theme
+
+    def font(self, name: str) -> FontSpec | None:
+        v, dotted = self.values, f"fonts.{name}"
+        index = v.get(f"{dotted}.index")
+        if f"{dotted}.system" in v:
+            item = self.items[f"{dotted}.system"]
+            try:
+                path, found_index = find_system_font(v[f"{dotted}.system"])
+            except SystemFontError as exc:
+                self.error(item.pos, f"font `{name}`: {exc}", exc.hint)
+                return None
+            index = found_index if index is None and path.suffix.lower() in (".ttc", ".otc") else index
+        else:
+            item = self.items[f"{dotted}.file"]
+            found = self.font_file(v[f"{dotted}.file"], item)
+            if found is None:
+                return None
+            path = found
+        return FontSpec(path=path, index=index, face_name=v.get(f"{dotted}.face"), weight=v.get(f"{dotted}.weight"),
+                        synthetic_bold=v[f"{dotted}.synthetic_bold"])
+
+    def font_file(self, written: str, item: _Item) -> Path | None:
+        """A bare file name is a bundled font; any other path is relative to the theme that names it."""
+        if "/" not in written and "\\" not in written and not is_absolute(written):
+            path = bundled_fonts_dir() / written
+            if path.is_file():
+                return path
+            bundled = sorted(p.name for p in bundled_fonts_dir().glob("*.tt[fc]"))
+            self.error(item.pos, f"font file {written!r} is not one of the bundled fonts",
+                       f"bundled: {', '.join(bundled)}; for a file beside the theme write ./{written}")
+            return None
+        base = self.files[item.depth].parent
+        path, problem, hint = contain(written, base, (self.root, THEMES_DIR, bundled_fonts_dir()), "font file")
+        if path is None:
+            self.error(item.pos, problem or "", hint)
+        return path
+
+    def role(self, name: str, fonts: list[str]) -> tuple[str, ...]:
+        item = self.items[f"roles.{name}"]
+        faces: tuple[str, ...] = self.values[f"roles.{name}"]
+        nodes = item.node.value if isinstance(item.node, SequenceNode) else [item.node]
+        for face, node in zip(faces, nodes, strict=True):
+            if face not in fonts:
+                self.error(node_pos(item.file, node), f"role `{name}` names unknown font `{face}`",
+                           suggestion(face, fonts) or f"fonts: {', '.join(fonts)}")
+        return faces
+
+    def styles(self, roles: dict[str, tuple[str, ...]],
+               colors: dict[str, CMYK]) -> tuple[dict[str, TextStyle], dict[str, dict[str, str]]]:
+        """Every style with its parents' values filled in, and where each value was written (dotted keys)."""
+        names: list[str] = self.values["styles"]
+        parents = {name: self.values.get(f"styles.{name}.parent") for name in names}
+        used = set(REQUIRED_STYLES) | {p for p in parents.values() if p}
+        for name in names:
+            if name not in used:
+                self.error(self.items[f"styles.{name}"].key_pos,
+                           f"style `{name}` is not used: the layout prints only the styles in docs/theme.md, and "
+                           "no style inherits from it", suggestion(name, REQUIRED_STYLES))
+        origins: dict[str, dict[str, str]] = {}
+        for name in names:
+            if name in used:
+                self.style_origins(name, parents, origins, ())
+        styles: dict[str, TextStyle] = {}
+        for name, origin in origins.items():
+            values = {opt: self.values[dotted] for opt, dotted in origin.items()}
+            if not all(opt in values for opt in ("font", "size", "leading")):
+                lacking = ", ".join(opt for opt in ("font", "size", "leading") if opt not in values)
+                self.error(self.items[f"styles.{name}"].key_pos, f"style `{name}` has no `parent:` and no {lacking}")
+                continue
+            for opt in ("font", "bold_font"):
+                if opt in origin and values[opt] not in roles:
+                    self.error(self.items[origin[opt]].pos, f"style `{name}` names unknown font role "
+                               f"`{values[opt]}`", suggestion(values[opt], roles) or f"roles: {', '.join(roles)}")
+            if values["color"] not in colors:
+                self.error(self.where(origin["color"]), f"style `{name}` names unknown colour `{values['color']}`",
+                           suggestion(values["color"], colors) or f"colours: {', '.join(colors)}")
+            values.setdefault("bold_font", values["font"])
+            values["align"] = Alignment(values["align"])
+            values.pop("parent", None)
+            styles[name] = TextStyle(name=name, **values)
+        return styles, origins
+
+    def style_origins(self, name: str, parents: dict[str, str | None], out: dict[str, dict[str, str]],
+                      chain: tuple[str, ...]) -> dict[str, str] | None:
+        """option -> the dotted key its value comes from, following `parent:` (a loop is reported)."""
+        if name in out:
+            return out[name]
+        parent = parents.get(name)
+        base: dict[str, str] = {}
+        if name in self.broken:
+            return None
+        if parent is not None:
+            at = self.items[f"styles.{name}.parent"].pos
+            if parent in chain or parent == name:
+                loop = (*chain[chain.index(parent):], name) if parent in chain else (name,)
+                self.broken.update(loop)
+                self.error(at, f"style `parent:` chain loops: {' → '.join((*loop, parent))}")
+                return None
+            if parent not in parents:
+                self.error(at, f"style `{name}` inherits from unknown style `{parent}`", suggestion(parent, parents))
+                return None
+            found = self.style_origins(parent, parents, out, (*chain, name))
+            if found is None:
+                self.broken.add(name)
+                return None
+            base = dict(found)
+        prefix = f"styles.{name}."
+        own = {dotted[len(prefix):]: dotted for dotted in self.values if dotted.startswith(prefix)}
+        if parent is not None:  # defaults of a child style come from its parent, not the schema
+            own = {opt: dotted for opt, dotted in own.items() if dotted in self.items}
+        out[name] = {**base, **own}
+        return out[name]
+
+    # --- relations between values --------------------------------------------------------------------
+
+    def relations(self, theme: Theme, origins: dict[str, dict[str, str]]) -> None:
+        page = theme.page
+        for extent, size_key, sides, text in (
+            ("wide", "page.size.0", ("page.margin_inner", "page.margin_outer"), page.text_width),
+            ("tall", "page.size.1", ("page.margin_top", "page.margin_bottom"), page.text_height),
+        ):
+            if text < MIN_TEXT_BLOCK:
+                full = page.width if extent == "wide" else page.height
+                margins = " and ".join(f"{s.split('.')[1]} {_mm(self.values[s])}" for s in sides)
+                self.error(self.where("page.size", *sides),
+                           f"the margins leave a text block {_mm(text)} {extent} (page {_mm(full)} less {margins}); "
+                           f"it must be at least {MIN_TEXT_BLOCK_SHOWN}", "make the margins smaller or the page larger")
+        if self.problems:
+            return  # the rest measures against the text block
+        header = page.header_offset + page.header_rule_gap + theme.styles["header"].size
+        if header > page.margin_top:
+            self.error(self.where("page.header_offset", "page.header_rule_gap", "page.margin_top"),
+                       f"the running header reaches {_mm(header)} above the text block (header_offset + "
+                       f"header_rule_gap + the header's size), beyond margin_top {_mm(page.margin_top)}: it would "
+                       "be cut off at the top of the page")
+        if page.footer_offset > page.margin_bottom:
+            self.error(self.where("page.footer_offset", "page.margin_bottom"),
+                       f"page.footer_offset {_mm(page.footer_offset)} is more than page.margin_bottom "
+                       f"{_mm(page.margin_bottom)}: the footer would stand below the page")
+        for name, style in theme.styles.items():
+            origin = origins[name]
+            if style.leading < style.size:
+                self.error(self.where(origin["leading"], origin["size"]),
+                           f"{origin['leading']} {_pt(style.leading)} is less than {origin['size']} "
+                           f"{_pt(style.size)}: the leading must be at least the size")
+            indents = max(style.first_indent, style.indent) + style.right_inset
+            if (indents + MIN_LINE_EMS) * style.size > page.text_width:
+                self.error(self.where(origin["size"], origin["first_indent"], origin["indent"], origin["right_inset"]),
+                           f"style `{name}` leaves no room for text: {indents:g}em of indents and {MIN_LINE_EMS}em of "
+                           f"text at {_pt(style.size)} are wider than the text block ({_pt(page.text_width)})")
+            for opt in ("leading", "space_before", "space_after"):
+                if getattr(style, opt) > page.text_height:
+                    self.error(self.where(origin[opt]), f"{origin[opt]} {_pt(getattr(style, opt))} is taller than "
+                               f"the text block ({_pt(page.text_height)})")
+        for dotted in [f"spacing.{k}" for k in theme.spacing] + ["table.space_before", "table.space_after"]:
+            if self.values[dotted] > page.text_height:
+                self.error(self.where(dotted), f"{dotted} {_pt(self.values[dotted])} is taller than the text block "
+                           f"({_pt(page.text_height)})")
+        entry, toc = theme.styles["toc_article"], theme.toc
+        needed = (entry.indent + toc.min_leader + toc.number_width + toc.number_gap + MIN_LINE_EMS) * entry.size
+        if needed > page.text_width:
+            toc_keys = ("toc.min_leader", "toc.number_width", "toc.number_gap", origins["toc_article"]["size"])
+            self.error(self.where(*toc_keys),
+                       f"contents entries need {_pt(needed)} (indent, min_leader, number_width, number_gap and "
+                       f"{MIN_LINE_EMS}em of text at the toc_article size), more than the text block's width "
+                       f"({_pt(page.text_width)})")
 
 
-REQUIRED_SPACING = frozenset({
-    "masthead_rule_before", "masthead_rules_gap", "masthead_rule_after", "closing_rule_before",
-    "closing_rule_after", "image", "bookmark_headroom",
-})  # fmt: skip
+def _group(name: str) -> Group:
+    key = THEME.key(name)
+    if key is None or not isinstance(key.type, Group):
+        raise KeyError(name)
+    return key.type
 
-REQUIRED_STYLES = (
-    "body", "plain", "heading1", "heading2", "heading3", "subtitle", "list_item", "signature", "attachments",
-    "links", "caption", "table_cell", "table_head", "closing", "section", "article_title", "doc_number",
-    "masthead_publisher", "masthead_title", "masthead_issue", "toc_title", "toc_section", "toc_article",
-    "header", "footer", "page_number",
-)  # fmt: skip
+
+def _mm(points: float) -> str:
+    return f"{points / MM:.1f}mm".replace(".0mm", "mm")
+
+
+def _pt(points: float) -> str:
+    return f"{points:.1f}pt".replace(".0pt", "pt")
+

@@ -1,4 +1,4 @@
-"""Checks that need more than the source file: the theme resolves and every character has a font."""
+"""Checks that need more than the source file: the theme resolves, its fonts load and every character has a font."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ from layout.errors import Diagnostic, SourceError
 from layout.fonts.coverage import coverage_diagnostics
 from layout.fonts.spec import FontError
 from layout.model import Issue
-from layout.theme import Theme, load_theme
+from layout.theme import Theme, font_problems, load_theme, theme_file
 
 TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # every role running text is printed in
 
 
 def resolve_theme(issue: Issue, theme: str | Path | None = None) -> Theme:
-    """The theme named on the command line, else the publication's."""
-    return load_theme(theme if theme is not None else issue.publication.theme)
+    """The theme named on the command line, else the publication's.
+
+    The publication's folder contains the theme's parents and fonts; a --theme file from elsewhere is
+    contained to its own folder instead.
+    """
+    ref = theme if theme is not None else issue.publication.theme
+    root = issue.publication.root
+    if not theme_file(ref).is_relative_to(root):
+        root = theme_file(ref).parent
+    return load_theme(ref, root=root)
 
 
 def glyph_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
@@ -28,12 +36,15 @@ def glyph_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
 
 
 def validate_issue(issue: Issue, theme: str | Path | None = None) -> Theme:
-    """Resolve the theme and check glyph coverage; raises SourceError with every problem."""
+    """Resolve the theme, load its fonts and check glyph coverage; raises SourceError with every problem."""
+    resolved = resolve_theme(issue, theme)
+    problems = font_problems(resolved)  # a file that is no usable font, where the theme names it
+    if problems:
+        raise SourceError(problems)
     try:
-        resolved = resolve_theme(issue, theme)
-    except FontError as exc:
+        problems = glyph_problems(issue, resolved)
+    except FontError as exc:  # font_problems loaded every face: this is a font changed on disk meanwhile
         raise SourceError([Diagnostic(issue.publication.pos, f"font problem: {exc}")]) from exc
-    problems = glyph_problems(issue, resolved)
     if problems:
         raise SourceError(problems)
     return resolved
