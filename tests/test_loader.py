@@ -10,7 +10,7 @@ import pytest
 import yaml
 from PIL import Image as PILImage
 
-import layout.loader.publication
+import layout.themeref
 from layout.errors import Diagnostic, SourceError, sort_diagnostics
 from layout.loader.issue import load_issue
 from layout.loader.publication import find_publication, load_publication
@@ -223,7 +223,7 @@ def themes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "shipped"
     write(folder, "default.yaml", "{}\n")
     write(folder, "compact.yaml", "{}\n")
-    monkeypatch.setattr(layout.loader.publication, "THEMES_DIR", folder)
+    monkeypatch.setattr(layout.themeref, "THEMES_DIR", folder)
     return folder
 
 
@@ -241,6 +241,14 @@ def test_unknown_theme_lists_the_shipped_ones(tmp_path: Path, themes: Path) -> N
     assert where(diag) == (7, 8)
     assert diag.message == "unknown theme 'compakt'; shipped themes: compact, default"
     assert diag.hint == "did you mean 'compact'?"
+
+
+@pytest.mark.parametrize("ref", ["house.yml", "themes/house"])
+def test_a_theme_path_is_any_yaml_file_or_a_path_with_a_folder(tmp_path: Path, themes: Path, ref: str) -> None:
+    # one rule for the loader and the theme reader (they used to disagree on .yml)
+    write(tmp_path, f"pub/{ref}", "{}\n")
+    path = write(tmp_path, "pub/bulletin.yaml", PUB + f"theme: {ref}\n")
+    assert load_publication(path).theme == (tmp_path / "pub" / ref).resolve()
 
 
 def test_theme_path_is_resolved_inside_the_publication_folder(tmp_path: Path, themes: Path) -> None:

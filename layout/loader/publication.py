@@ -12,6 +12,7 @@ from layout.loader.scalars import build_texts, resolve_inside
 from layout.model import (
     Publication,
 )
+from layout.themeref import is_path, shipped_theme_problem, shipped_themes
 from layout.yamlsrc import (
     Walker,
     YamlSource,
@@ -21,31 +22,19 @@ from layout.yamlsrc import (
     suggestion,
 )
 
-THEMES_DIR = Path(__file__).parents[1] / "themes"  # shipped themes: NAME.yaml
 PUBLICATION_FILE = "bulletin.yaml"
 MAX_FOOTER_LINES = 3
 
-def shipped_themes() -> list[str]:
-    """Names of the themes shipped in layout/themes/."""
-    return sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
-
-
-def check_theme_name(name: str) -> str | None:
-    """Why `name` is not a shipped theme, or None if it is one."""
-    names = shipped_themes()
-    if name in names:
-        return None
-    return f"unknown theme {name!r}; shipped themes: {', '.join(names) or '(none)'}"
-
 
 def build_theme(w: Walker, node: Node, pub_dir: Path, root: Path) -> str | Path | None:
+    """A shipped theme's name, or a theme file inside the publication's folder (layout.themeref's rules)."""
     got = w.text_value(node, "theme")
     if got is None:
         return None
     scalar, ref = got
-    if ref.endswith(".yaml"):
+    if is_path(ref):
         return resolve_inside(w, scalar, ref, pub_dir, root, "theme file")
-    problem = check_theme_name(ref)
+    problem = shipped_theme_problem(ref)
     if problem is None:
         return ref
     w.error(scalar, problem, suggestion(ref, shipped_themes()) or "or give a path to a .yaml file (e.g. theme.yaml)")
@@ -95,7 +84,7 @@ def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Public
     if "closing" in f:
         closing = build_texts(w, f["closing"][1], "closing", "[北京关键要素欢迎您来电垂询。]", fields=fields)
     theme = build_theme(w, f["theme"][1], source.parent, root) if "theme" in f else "default"
-    if "theme" not in f and (problem := check_theme_name("default")):
+    if "theme" not in f and (problem := shipped_theme_problem("default")):
         w.error(node, f"no theme given and the default theme is missing: {problem}")
         theme = None
     publisher, masthead = texts["publisher"], texts["masthead"]
@@ -160,8 +149,8 @@ def resolve_publication(path: Path, issue: YamlSource, explicit: Path | None) ->
 
 
 def check_theme_option(ref: str) -> list[Diagnostic]:
-    """Problems with a --theme argument: a shipped name or an existing .yaml file."""
-    if ref.endswith(".yaml"):
+    """Problems with a --theme argument: a shipped name or an existing theme file."""
+    if is_path(ref):
         return [] if Path(ref).is_file() else [Diagnostic(None, f"--theme {ref}: no such file")]
-    problem = check_theme_name(ref)
+    problem = shipped_theme_problem(ref)
     return [Diagnostic(None, f"--theme {ref}: {problem}", "or give a path to a theme .yaml file")] if problem else []
