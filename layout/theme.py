@@ -127,7 +127,7 @@ class Theme:
     strictness: Strictness = Strictness.GB
     min_last_line_han: int = 2
     files: tuple[Path, ...] = field(default=())  # the theme files read, child first (for batch change detection)
-    font_positions: dict[str, SourcePos] = field(default_factory=dict, compare=False)  # where each font is named
+    font_positions: dict[str, SourcePos | None] = field(default_factory=dict, compare=False)  # where each font is named
     _chains: dict[str, FontChain] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def chain(self, role: str) -> FontChain:
@@ -483,9 +483,9 @@ class _Reader:
     def font_file(self, written: str, item: _Item) -> Path | None:
         """A bare file name is a bundled font; any other path is relative to the theme that names it."""
         if "/" not in written and "\\" not in written and not is_absolute(written):
-            path = bundled_fonts_dir() / written
-            if path.is_file():
-                return path
+            bundled_path = bundled_fonts_dir() / written
+            if bundled_path.is_file():
+                return bundled_path
             bundled = sorted(p.name for p in bundled_fonts_dir().glob("*.tt[fc]"))
             self.error(item.pos, f"font file {written!r} is not one of the bundled fonts",
                        f"bundled: {', '.join(bundled)}; for a file beside the theme write ./{written}")

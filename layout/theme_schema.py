@@ -142,7 +142,7 @@ class Length(ValueType):
     def parse(self, node: Node) -> float:
         number = _number_of(node)
         if number is not None:
-            value = _finite(number, node.value)  # type: ignore[union-attr]
+            value = _finite(number, node.value)
         elif isinstance(node, ScalarNode) and node.tag == STR:
             try:
                 value = parse_length(node.value)
@@ -150,7 +150,7 @@ class Length(ValueType):
                 raise InvalidValueError(f"is not a length: {exc}") from None
         else:
             raise InvalidValueError(f"must be a length such as 12pt or 25mm, not {describe(node)}")
-        self.bounds.check(value, node.value)  # type: ignore[union-attr]
+        self.bounds.check(value, node.value)
         return value
 
     def json(self) -> dict[str, Any]:
@@ -177,8 +177,8 @@ class Em(ValueType):
             number = float(m.group(1))
         if number is None:
             raise InvalidValueError(f"must be in em, such as 2 or 2em, not {describe(node)}")
-        value = _finite(number, node.value)  # type: ignore[union-attr]
-        self.bounds.check(value, node.value)  # type: ignore[union-attr]
+        value = _finite(number, node.value)
+        self.bounds.check(value, node.value)
         return value
 
     def json(self) -> dict[str, Any]:
@@ -199,8 +199,8 @@ class Number(ValueType):
         if number is None or (self.integer and node.tag != INT):
             kind = "a whole number" if self.integer else "a number"
             raise InvalidValueError(f"must be {kind}, not {describe(node)}")
-        value = _finite(number, node.value)  # type: ignore[union-attr]
-        self.bounds.check(value, node.value)  # type: ignore[union-attr]
+        value = _finite(number, node.value)
+        self.bounds.check(value, node.value)
         return int(value) if self.integer else value
 
     def json(self) -> dict[str, Any]:
@@ -652,7 +652,7 @@ def markdown() -> str:
         if isinstance(group, Group):
             prefix = f"{key.name}.<{kind.what}>." if isinstance(kind, Entries) else f"{key.name}."
             out += [f"## `{key.name}`", "", group.doc, "", *_table(group, prefix), ""]
-        elif isinstance(kind, Entries):
+        elif isinstance(kind, Entries) and isinstance(kind.value, ValueType):
             needed = f" It must define {', '.join(f'`{n}`' for n in kind.required)}." if kind.required else ""
             out += [f"## `{key.name}`", "", f"{key.doc[0].upper()}{key.doc[1:]}: each `{kind.what}` name "
                     f"(letters, digits, `_`, `-`) maps to {_type_label(kind.value)} ({kind.value.allowed()})."

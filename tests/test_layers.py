@@ -20,9 +20,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "layout"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("package", ("layout",)),
     ("composer", ("layout.text",)),  # pure line composition: widths come from the caller
-    ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.model", "layout.inline", "layout.yamlsrc")),
-    ("fonts", ("layout.fonts",)),
-    ("theme", ("layout.theme",)),
+    ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.model", "layout.inline", "layout.yamlsrc",
+              "layout.themeref")),
+    ("fonts", ("layout.fonts", "layout.systemfonts")),
+    ("theme", ("layout.theme", "layout.theme_schema")),
     ("source", ("layout.loader", "layout.validate")),
     ("typesetting", ("layout.typeset", "layout.buildstate", "layout.flowables", "layout.templates", "layout.story",
                      "layout.build")),
