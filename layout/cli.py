@@ -60,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("-o", "--output", metavar="FILE.pdf", help="output PDF (default: out/<issue>.pdf)")
     watch.add_argument("--publication", metavar="PATH", help="publication file (default: nearest bulletin.yaml)")
     watch.add_argument("--theme", metavar="NAME|PATH", help="theme name or theme YAML file")
+
+    imp = sub.add_parser("import", help="read an archived issue (.txt, .docx, .pdf) into issue YAML")
+    imp.add_argument("source", metavar="FILE")
+    imp.add_argument("-o", "--output", metavar="ISSUE.yaml", help="the issue file to write (default: FILE.yaml)")
+    imp.add_argument("--publication", metavar="PATH",
+                     help="publication file whose footer and closing to drop (default: nearest bulletin.yaml)")
+    imp.add_argument("--force", action="store_true", help="overwrite an existing issue file and images")
+
+    new = sub.add_parser("new", help="start the next issue: number and date filled in, same sections, no articles")
+    new.add_argument("--from", dest="previous", metavar="ISSUE.yaml",
+                     help="the issue to follow (default: the latest issue in issues/ or the current folder)")
+    new.add_argument("-o", "--output", metavar="ISSUE.yaml", help="the file to write (default: YEAR-NUMBER.yaml)")
+    new.add_argument("--date", metavar="YYYY-MM-DD", help="the new issue's date (default: a week after the last)")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
 
@@ -94,6 +108,14 @@ def command_for(name: str) -> Callable[[argparse.Namespace], int]:
             from layout.commands.watch import run_watch
 
             return run_watch
+        case "import":
+            from layout.commands.importer import run_import
+
+            return run_import
+        case "new":
+            from layout.commands.new import run_new
+
+            return run_new
     raise ValueError(f"unknown command {name!r}")
 
 

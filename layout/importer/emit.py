@@ -6,29 +6,12 @@ import re
 from collections import Counter
 from typing import Any
 
-import yaml
-
 from layout.importer.recognise import Draft, block_kind
+from layout.yamlwrite import Quoted, Row, dump_yaml
 
 KIND_NAMES = {"p": "paragraph", "plain": "plain", "heading": "heading", "subtitle": "subtitle", "list": "list",
               "table": "table", "signature": "signature", "attachments": "attachments", "links": "links",
               "image": "image", "page_break": "page break"}
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style for the structure, flow style for a table's rows (one row a line, as editors write them)."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = bool(data) and all(isinstance(x, str) for x in data) and getattr(data, "flow", False)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-class Row(list[str]):
-    flow = True
-
-
-_Dumper.add_representer(Row, _represent_list)
 
 
 def escape_braces(text: str) -> str:
@@ -60,14 +43,13 @@ def issue_document(draft: Draft, embed_publication: bool) -> dict[str, Any]:
         if draft.closing:
             publication["closing"] = [escape_braces(c) for c in draft.closing]
         doc["publication"] = publication
-    doc["issue"] = {"year": draft.year, "number": draft.number}
+    doc["issue"] = {"year": draft.year, "number": Quoted(draft.number or "")}
     doc["sections"] = sections
     return doc
 
 
 def to_yaml(draft: Draft, *, source_name: str, embed_publication: bool) -> str:
-    body = yaml.dump(issue_document(draft, embed_publication), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1_000_000, indent=2)
+    body = dump_yaml(issue_document(draft, embed_publication))
     name = re.sub(r"[\r\n]", " ", source_name)
     header = f"# Imported by `bulletin import` from {name}: check it against the original.\n"
     return header + body

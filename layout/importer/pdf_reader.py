@@ -22,8 +22,12 @@ from layout.importer.lines import Align, Line, ReadResult
 from layout.importer.recognise import URL, squeeze
 from layout.importer.text_reader import FOLIO, UnreadableInputError
 
+URL_AT_END = re.compile(r"(?:https?://|www\.)[^\s<>（）\u3000-\u9fff]*$")
+URL_GOES_ON = re.compile(r"^[A-Za-z0-9/._\-?=&%#~+]")
 MARGIN_ZONE = 0.075  # the top and bottom share of a page where running heads, feet and folios live
 LEADERS = re.compile(r"(?:\s*[.·…‥⋯_]){3,}\s*(\d{1,4})$")
+OPENING = "“‘《（(「『【〔"
+CLOSING = "，。、；：！？”’》）)」』】〕…"
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -146,8 +150,8 @@ def read_pdf(path: Path, image_prefix: str = "") -> ReadResult:
             raise UnreadableInputError(f"{path}: not a readable PDF ({exc})") from None
     if not any(p.text for p in physical):
         raise UnreadableInputError(f"{path}: the PDF has no text layer (a scan?): nothing to import")
+    set_text_block(physical)
     body = drop_running(physical, result, [float(p.height) for p in pages])
-    set_text_block(body)
     result.lines = rejoin(body)
     return result
 
@@ -171,15 +175,20 @@ def read_page(page: Any, index: int, images: list[Physical]) -> list[Physical]:
 
 
 def set_text_block(lines: list[Physical]) -> None:
-    """The text block's left and right edges: where most lines start and end, over all pages of the same parity
-    (a page of short indented items alone would mistake the indent for the edge; duplex pages differ)."""
+    """The text block's left and right edges, per page parity (duplex pages differ): the leftmost start and the
+    rightmost end that at least two lines share. Running heads and section lines count, so a page of short
+    indented items alone does not mistake the indent for the edge; hanging punctuation does not count."""
     for parity in (0, 1):
         text_lines = [ln for ln in lines if ln.page % 2 == parity and ln.table is None and ln.image is None
                       and ln.text]
         if not text_lines:
             continue
-        left = Counter(round(ln.x0) for ln in text_lines).most_common(1)[0][0]
-        right = Counter(round(ln.x1) for ln in text_lines).most_common(1)[0][0]
+        starts = Counter(round(ln.x0) for ln in text_lines if ln.text.lstrip("*")[:1] not in OPENING)
+        ends = Counter(round(ln.x1) for ln in text_lines if ln.text.rstrip("*")[-1:] not in CLOSING)
+        left = min((x for x, n in starts.items() if n >= 2 or starts[x - 1] + starts[x + 1] >= 1),
+                   default=min(starts, default=0))
+        right = max((x for x, n in ends.items() if n >= 2 or ends[x - 1] + ends[x + 1] >= 1),
+                    default=max(ends, default=left + 1))
         for line in lines:
             if line.page % 2 == parity:
                 line.left, line.right = left, max(right, left + 1)
@@ -197,7 +206,7 @@ def extract_images(path: Path, prefix: str, result: ReadResult) -> dict[int, lis
             page = doc[index]
             height = page.get_height()
             for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-                left, bottom, right, top = obj.get_pos()
+                left, bottom, right, top = obj.get_bounds()
                 if right - left < 8 or top - bottom < 8:
                     continue  # rules and dots drawn as images
                 try:
@@ -247,12 +256,15 @@ def strip_folio(text: str) -> str:
     return re.sub(r"\s*[—–-]\s*\d{1,4}\s*[—–-]\s*", " ", text).strip()
 
 
-def align_of(line: Physical) -> Align:
+def align_of(line: Physical, body_size: float) -> Align:
     mid_block = (line.left + line.right) / 2
     mid_line = (line.x0 + line.x1) / 2
-    em = line.size or 12
-    if line.x0 > line.left + 1.5 * em and abs(mid_line - mid_block) < 1.2 * em \
-            and abs((line.x0 - line.left) - (line.right - line.x1)) < 1.5 * em:
+    em = line.size or body_size
+    margin_left, margin_right = line.x0 - line.left, line.right - line.x1
+    # a body line starting at the two-character paragraph indent is an indented paragraph, however short
+    paragraph_start = abs(line.size - body_size) < 0.3 and not line.bold and abs(margin_left - 2 * em) < 0.3 * em
+    if margin_left > 1.5 * em and abs(margin_left - margin_right) < 1.5 * em and abs(mid_line - mid_block) < em \
+            and not paragraph_start:
         return Align.CENTER
     if line.x0 > mid_block and line.x1 < line.right + em:
         return Align.RIGHT
@@ -280,7 +292,7 @@ def rejoin(lines: list[Physical]) -> list[Line]:
             out.append(Line(text="", where=where, image=line.image, image_width_mm=line.image_width_mm))
             prev = line
             continue
-        align = align_of(line)
+        align = align_of(line, body_size)
         em = line.size or body_size
         if prev is not None and out and continues(prev, line, out[-1], align, body_size):
             glue = " " if (out[-1].text and not CJK.match(out[-1].text[-1]) and not CJK.match(line.text[0])
@@ -312,7 +324,14 @@ def continues(prev: Physical, line: Physical, logical: Line, align: Align, body_
     if URL.match(logical.text) and not CJK.search(line.text) and " " not in line.text \
             and not URL.match(line.text) and line.page == prev.page and line.top - prev.bottom < 1.5 * em:
         return True  # an address broken over two lines
+    if URL_AT_END.search(prev.text) and URL_GOES_ON.match(line.text) and line.page == prev.page \
+            and line.x0 <= line.left + 1.0 * em and line.top - prev.bottom < 1.5 * em:
+        return True  # an address broken inside a paragraph: the renderer cut it short of the edge
     prev_align = logical.align
+    if align == Align.CENTER and prev.bold and line.bold and prev.size > 1.05 * body_size \
+            and prev.x1 >= prev.right - em and line.page == prev.page and line.top - prev.bottom < 1.2 * em:
+        logical.align = Align.CENTER  # a long title: a full first line, the rest centred under it
+        return True
     if prev_align == Align.CENTER and align == Align.CENTER:
         # a title over two lines: the same larger, bold style, close together
         return line.size > 1.05 * body_size and line.bold and line.page == prev.page and \

@@ -176,6 +176,7 @@ class Recogniser:
         self.article: dict[str, Any] | None = None
         self.expect_titles: list[str] = []
         self.contents = Contents()
+        self.title_style: tuple[float, bool] | None = None  # (size, bold) of the titles the contents matched
 
     # -- the whole issue --
     def run(self) -> Draft:
@@ -245,7 +246,20 @@ class Recogniser:
         if title_end is not None:
             joined = "".join(tidy(body[k].text) for k in range(i, title_end))
             self.start_article(self.take_title(joined), line)
+            if line.align == Align.CENTER and line.size > 1.05:
+                self.title_style = (line.size, line.bold)
             return title_end
+        if self.titled_by_style(line):
+            end = self.title_extent(body, i)
+            joined = "".join(tidy(body[k].text) for k in range(i, end))
+            self.start_article(joined, line)
+            if self.expect_titles:
+                toc = self.expect_titles.pop(0)
+                if squeeze(toc) != squeeze(joined):
+                    self.article["toc_title"] = toc  # type: ignore[index]
+                    self.draft.unsure(line.where, f"'{joined[:30]}' is set as a title but the contents calls it "
+                                                  f"'{toc[:30]}': kept as its contents title (toc_title)")
+            return end
         if self.article is None or self.looks_like_new_title(body, i):
             if self.article is None and not self.contents.titles and not self.looks_like_new_title(body, i):
                 self.draft.unsure(line.where, f"text before the first article dropped: '{text[:30]}'")
@@ -258,6 +272,14 @@ class Recogniser:
             return end
         self.add_line(body, i)
         return i + 1
+
+    def titled_by_style(self, line: Line) -> bool:
+        """Set like the titles the contents matched (same size, bold, centred), though the contents spells it
+        otherwise: the contents shows a shorter contents title."""
+        if self.title_style is None or line.table or line.image or self.after_attachment_label():
+            return False
+        return line.align == Align.CENTER and line.bold == self.title_style[1] and line.bold \
+            and abs(line.size - self.title_style[0]) < 0.03 and not DOC_NUMBER.match(tidy(line.text))
 
     def start_section(self, title: str, line: Line) -> None:
         self.finish_article()
@@ -348,7 +370,10 @@ class Recogniser:
         line = body[i]
         blocks: list[Block] = self.article["blocks"]
         if line.table is not None:
-            blocks.append({"table": make_table(line.table)})
+            table = make_table(line.table)
+            if blocks and self.article.get("_caption_candidate") == len(blocks) - 1:
+                table["caption"] = blocks.pop()["subtitle"]  # type: ignore[index]
+            blocks.append({"table": table})
             return
         if line.image is not None:
             image: dict[str, Any] = {"path": line.image}
@@ -416,6 +441,12 @@ class Recogniser:
             return
         numbered = HEADING_1.match(plain_text) or HEADING_2.match(plain_text) or HEADING_3.match(plain_text)
         if line.align == Align.CENTER and not numbered and len(plain_text) <= 60 and plain_text[-1] not in "。；：":
+            last = blocks[-1] if blocks else None
+            if line.size < 0.97 and isinstance(last, dict) and "image" in last and "caption" not in last["image"]:
+                last["image"]["caption"] = text  # a small centred line under a picture
+                return
+            if line.size < 0.97:
+                self.article["_caption_candidate"] = len(blocks)  # above a table, it is the table's caption
             blocks.append({"subtitle": text})
             return
         heading = self.heading_level(line, plain_text, body, i)
@@ -492,7 +523,7 @@ class Recogniser:
         """A line without first-line indent: the addressee, contact lines, a lone label."""
         if line.indent is False:
             return True
-        if not blocks and ADDRESSEE.match(text):
+        if not blocks and ADDRESSEE.match(text) and line.indent is not True:
             return True
         return bool(CONTACT_LABEL.match(text) and len(text) <= 50 and text[-1] not in "。；")
 
@@ -539,9 +570,10 @@ def continues_numbering(items: list[str], text: str) -> bool:
 
 
 def list_like(line: Line) -> bool:
-    """A numbered line set as a list item: its later lines, if any, hang under its text (PDF geometry only)."""
-    return line.x0 is not None and not line.bold and line.table is None and line.image is None \
-        and (line.line_count == 1 or line.hanging is True) and list_number(line.text) is not None
+    """A numbered line set as a list item: a hanging indent (Word, PDF), or one line alone (PDF geometry)."""
+    geometry = line.hanging is True or (line.x0 is not None and line.line_count == 1)
+    return geometry and not line.bold and line.table is None and line.image is None \
+        and list_number(line.text) is not None
 
 
 def numbered_run(body: list[Line], i: int) -> int:
