@@ -255,8 +255,8 @@ class Recogniser:
             self.start_article(joined, line)
             if self.expect_titles:
                 toc = self.expect_titles.pop(0)
-                if squeeze(toc) != squeeze(joined):
-                    self.article["toc_title"] = toc  # type: ignore[index]
+                if squeeze(toc) != squeeze(joined) and self.article is not None:
+                    self.article["toc_title"] = toc
                     self.draft.unsure(line.where, f"'{joined[:30]}' is set as a title but the contents calls it "
                                                   f"'{toc[:30]}': kept as its contents title (toc_title)")
             return end
@@ -372,7 +372,7 @@ class Recogniser:
         if line.table is not None:
             table = make_table(line.table)
             if blocks and self.article.get("_caption_candidate") == len(blocks) - 1:
-                table["caption"] = blocks.pop()["subtitle"]  # type: ignore[index]
+                table["caption"] = block_text(blocks.pop())
             blocks.append({"table": table})
             return
         if line.image is not None:
@@ -403,16 +403,16 @@ class Recogniser:
             name = ATTACHMENT_NUMBER.sub("", attachment.group(2).strip(), count=1) if not attachment.group(1) \
                 else attachment.group(2).strip()
             if blocks and block_kind(blocks[-1]) == "attachments" and attachment.group(1):
-                blocks[-1]["attachments"].append(name)
+                items(blocks[-1], "attachments").append(name)
             else:
                 blocks.append({"attachments": [name]})
                 self.article["_numbered_attachments"] = bool(attachment.group(1)) or bool(
                     ATTACHMENT_NUMBER.match(attachment.group(2).strip()))
             return
+        next_name = ATTACHMENT_NUMBER.match(plain_text)
         if (blocks and block_kind(blocks[-1]) == "attachments" and self.article.get("_numbered_attachments")
-                and ATTACHMENT_NUMBER.match(plain_text)
-                and int(ATTACHMENT_NUMBER.match(plain_text).group(1)) == len(blocks[-1]["attachments"]) + 1):  # type: ignore[union-attr]
-            blocks[-1]["attachments"].append(ATTACHMENT_NUMBER.sub("", plain_text, count=1))
+                and next_name and int(next_name.group(1)) == len(items(blocks[-1], "attachments")) + 1):
+            items(blocks[-1], "attachments").append(ATTACHMENT_NUMBER.sub("", plain_text, count=1))
             return
         if squeeze(plain_text) == "附件":
             blocks.append({"plain": "附件"})
@@ -428,13 +428,13 @@ class Recogniser:
         if LIST_MARK.match(text) and len(text) > 2:
             item = re.sub(r"^[-•·●▪]\s+", "", text)
             if blocks and block_kind(blocks[-1]) == "list":
-                blocks[-1]["list"].append(item)
+                items(blocks[-1], "list").append(item)
             else:
                 blocks.append({"list": [item]})
             return
-        if blocks and block_kind(blocks[-1]) == "list" and continues_numbering(blocks[-1]["list"], text) \
+        if blocks and block_kind(blocks[-1]) == "list" and continues_numbering(items(blocks[-1], "list"), text) \
                 and (line.x0 is None or list_like(line)):
-            blocks[-1]["list"].append(text)
+            items(blocks[-1], "list").append(text)
             return
         if list_like(line) and numbered_run(body, i) >= 2:
             blocks.append({"list": [text]})
@@ -456,7 +456,7 @@ class Recogniser:
         if line.align == Align.RIGHT and len(plain_text) <= 30 and not SIGNATURE_PUNCT.search(plain_text):
             # right-aligned names whose date has not come yet (or a signature without a date)
             if blocks and block_kind(blocks[-1]) == "signature" and not self.article.get("_signature_dated", True):
-                blocks[-1]["signature"].append(text)  # type: ignore[index]
+                items(blocks[-1], "signature").append(text)
             else:
                 blocks.append({"signature": [text]})
             self.article["_signature_dated"] = False
@@ -470,7 +470,7 @@ class Recogniser:
         for part in text.split():
             match = URL.match(part)
             if match or EMAIL.match(part):
-                blocks[-1]["links"].append(match.group(1) if match else part)  # type: ignore[index]
+                items(blocks[-1], "links").append(match.group(1) if match else part)
             else:
                 self.draft.unsure(line.where, f"'{part[:40]}' under 相关链接 is not an address: left out")
 
@@ -478,7 +478,7 @@ class Recogniser:
         names: list[str] = []
         if blocks and block_kind(blocks[-1]) == "signature" and self.article is not None \
                 and not self.article.get("_signature_dated", True):
-            names = blocks.pop()["signature"]  # type: ignore[index]
+            names = items(blocks.pop(), "signature")
         else:
             while blocks and len(names) < 4 and is_signature_name(blocks[-1]):
                 names.insert(0, block_text(blocks.pop()))
@@ -595,6 +595,13 @@ def is_signature_name(block: Block) -> bool:
         return False
     return 2 <= len(text) <= 30 and not SIGNATURE_PUNCT.search(text) and not HEADING_3.match(text) \
         and not HEADING_1.match(text) and "**" not in text and text != "附件"
+
+
+def items(block: Block, kind: str) -> list[Any]:
+    """The list a list-like block (list, attachments, signature, links) holds."""
+    assert isinstance(block, dict), block
+    value: list[Any] = block[kind]
+    return value
 
 
 def block_kind(block: Block | None) -> str:

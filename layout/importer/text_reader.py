@@ -48,7 +48,7 @@ def read_text(path: Path) -> ReadResult:
     text = decode(data, str(path))
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n" * PAGE_GAP + "\n").split("\n")
     running = running_lines(raw)
-    first_seen = {}
+    first_seen: dict[str, str] = {}
     for line in raw:
         first_seen.setdefault(squeeze(line), line.strip().replace("**", ""))
     footer = [first_seen[key] for key in running_in_order(raw, running)]
