@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
@@ -16,6 +17,7 @@ from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.model import Issue
 from layout.story import StoryContext, build_story
+from layout.styles import Style, resolve_styles
 from layout.templates import Furniture, alternate_pages, make_templates
 from layout.theme import Theme
 
@@ -51,11 +53,12 @@ def build_pdf(issue: Issue, theme: Theme, *, cache: ComposeCache | None = None) 
     between builds (`bulletin watch`) spares composing again what did not change.
     """
     cache = ComposeCache() if cache is None else cache
+    styles = resolve_styles(theme)
     log.info("Step 4 - Trial layout")
-    previous, _, _ = _build_once(issue, theme, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas)
+    previous, _, _ = _build_once(issue, theme, styles, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas)
     for passes in range(2, MAX_PASSES + 1):
         log.info("Step 5 - Layout and PDF, pass %d", passes)
-        record, pdf, pages = _build_once(issue, theme, cache, previous, canvasmaker=Canvas)
+        record, pdf, pages = _build_once(issue, theme, styles, cache, previous, canvasmaker=Canvas)
         if record.pages == previous.pages:
             break
         previous = record
@@ -86,7 +89,13 @@ class IssueDocTemplate(BaseDocTemplate):
 
 
 def _build_once(
-    issue: Issue, theme: Theme, cache: ComposeCache, previous: PageRecord, *, canvasmaker: type[Canvas]
+    issue: Issue,
+    theme: Theme,
+    styles: Mapping[str, Style],
+    cache: ComposeCache,
+    previous: PageRecord,
+    *,
+    canvasmaker: type[Canvas],
 ) -> tuple[PageRecord, bytes, int]:
     record = PageRecord()
     buffer = io.BytesIO()
@@ -94,7 +103,7 @@ def _build_once(
         buffer,
         issue,
         pagesize=(theme.page.width, theme.page.height),
-        pageTemplates=make_templates(theme, Furniture(issue, theme, record, cache)),
+        pageTemplates=make_templates(theme, Furniture(issue, theme, styles, record, cache)),
         title=document_title(issue),
         author=issue.publication.publisher,
         subject=f"{issue.publication.publisher} {document_title(issue)}",
@@ -105,10 +114,10 @@ def _build_once(
         displayDocTitle=1,
         allowSplitting=1,
         # The canvas starts every page in this font; ReportLab's default would embed a stray Helvetica.
-        initialFontName=theme.chain("body")[0].name,
-        initialFontSize=theme.style("body").size,
+        initialFontName=styles["body"].regular[0].name,
+        initialFontSize=styles["body"].size,
     )
-    story = [alternate_pages(), *build_story(issue, StoryContext(theme, cache, record, previous))]
+    story = [alternate_pages(), *build_story(issue, StoryContext(theme, styles, cache, record, previous))]
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:

@@ -7,14 +7,17 @@ All follow ReportLab's protocol strictly: `wrap` measures (and may cache compose
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from reportlab.platypus.flowables import Flowable
 
 from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import SourcePos
+from layout.model import Run, Text
+from layout.styles import Style
 from layout.text.compose import Alignment, Line, Span
-from layout.theme import CMYK, TextStyle, Theme
-from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines, link_rect, options_for, spans_for
+from layout.theme import CMYK, TocSpec
+from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines, link_rect, spans_for
 
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
@@ -27,28 +30,23 @@ class TextBlock(Flowable):
     def __init__(
         self,
         spans: Sequence[Span],
-        style: TextStyle,
-        theme: Theme,
+        style: Style,
         cache: ComposeCache,
         *,
         source: SourcePos | None = None,
         keep_together: bool = False,
         keep_with_next: bool = False,
         balance: bool = False,
-        space_before: float | None = None,
-        **option_overrides: object,
     ) -> None:
         super().__init__()
         self.spans = tuple(spans)
         self.style = style
-        self.theme = theme
         self.cache = cache
         self.source = source
         self.keep_together = keep_together
         self.keep_with_next = keep_with_next
         self.balance = balance
-        self.option_overrides = option_overrides
-        self.spaceBefore = style.space_before if space_before is None else space_before
+        self.spaceBefore = style.space_before
         self.spaceAfter = style.space_after
         self._lines: list[Line] | None = None
         self._width = 0.0
@@ -59,7 +57,7 @@ class TextBlock(Flowable):
         """The lines at this measure (cached across passes; the composer is pure)."""
         if self._lines is not None and abs(width - self._width) < FUZZ:
             return self._lines
-        measure_width = width - self.style.right_inset * self.style.size - self.number_column
+        measure_width = width - self.style.right_inset - self.number_column
         lines = self._compose_at(measure_width)
         self._shift = 0.0
         if self.balance and len(lines) > 1:
@@ -70,7 +68,7 @@ class TextBlock(Flowable):
         return lines
 
     def _compose_at(self, width: float) -> list[Line]:
-        options = options_for(self.style, self.theme, width, **self.option_overrides)
+        options = self.style.options(width)
         return self.cache.lines(self.spans, (options, self.style.size), lambda: compose_text(self.spans, options))
 
     def _balanced_width(self, width: float, count: int) -> float:
@@ -104,16 +102,15 @@ class TextBlock(Flowable):
         return [head, tail]
 
     def _part(self, lines: list[Line], width: float) -> TextBlock:
-        part = TextBlock(self.spans, self.style, self.theme, self.cache, source=self.source,
-                         **self.option_overrides)  # type: ignore[arg-type]
+        part = TextBlock(self.spans, self.style, self.cache, source=self.source)
         part._lines, part._width, part._shift = lines, width, self._shift
         return part
 
     def draw(self) -> None:
         x = self._shift
-        if self.style.letter_spacing and self.style.align is Alignment.CENTER:
+        if self.style.tracking and self.style.align is Alignment.CENTER:
             # Tracking follows every glyph, the last one too; shift half of it back so the ink is centred.
-            x += self.style.letter_spacing * self.style.size / 2
+            x += self.style.tracking / 2
         draw_lines(self.canv, self.compose(self.width), x, self.height, self.style)
 
 
@@ -121,16 +118,23 @@ class LabelledText(TextBlock):
     """Text hanging from a label column: "附件：1．" or "2．" drawn at fixed positions on the first line, the text
     itself starting at the same column on every item (numbers of different widths stay aligned)."""
 
-    def __init__(self, labels: Sequence[tuple[float, Sequence[Span]]], *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        labels: Sequence[tuple[float, Sequence[Span]]],
+        spans: Sequence[Span],
+        style: Style,
+        cache: ComposeCache,
+        *,
+        source: SourcePos | None = None,
+    ) -> None:
+        super().__init__(spans, style, cache, source=source)
         self.labels = [(x, tuple(spans)) for x, spans in labels]  # (x from the left edge, spans) per label
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         parts = super().split(availWidth, availHeight)
         if parts:
             head = parts[0]
-            overrides = self.option_overrides
-            labelled = LabelledText(self.labels, self.spans, self.style, self.theme, self.cache, **overrides)
+            labelled = LabelledText(self.labels, self.spans, self.style, self.cache)
             labelled._lines, labelled._width, labelled.spaceAfter = head._lines, head._width, 0
             parts[0] = labelled
         return parts
@@ -139,15 +143,23 @@ class LabelledText(TextBlock):
         super().draw()
         baseline = self.height - baseline_offset(self.style)
         for x, spans in self.labels:
-            options = options_for(self.style, self.theme, self.width, align=Alignment.LEFT, first_indent=x, indent=x)
+            options = replace(self.style.options(self.width), align=Alignment.LEFT, first_indent=x, indent=x)
             for line in compose_text(spans, options)[:1]:
                 draw_line(self.canv, line, 0, baseline)
 
 
-def text_block(text: object, style: TextStyle, theme: Theme, cache: ComposeCache, **kwargs: object) -> TextBlock:
+def text_block(
+    text: Text | Sequence[Run],
+    style: Style,
+    cache: ComposeCache,
+    *,
+    source: SourcePos | None = None,
+    keep_with_next: bool = False,
+    balance: bool = False,
+) -> TextBlock:
     """A TextBlock for a model Text (or runs) in a style."""
-    link = kwargs.pop("link", None)
-    return TextBlock(spans_for(text, style, theme, link=link), style, theme, cache, **kwargs)  # type: ignore[arg-type]
+    spans = spans_for(text, style)
+    return TextBlock(spans, style, cache, source=source, keep_with_next=keep_with_next, balance=balance)
 
 
 class Stack(Flowable):
@@ -295,11 +307,10 @@ class Rule(Flowable):
 class SignatureBlock(Flowable):
     """Signature lines as a block at the right (GB/T 9704): each line centred on the block, never split."""
 
-    def __init__(self, lines: Sequence[Sequence[Span]], style: TextStyle, theme: Theme, cache: ComposeCache) -> None:
+    def __init__(self, lines: Sequence[Sequence[Span]], style: Style, cache: ComposeCache) -> None:
         super().__init__()
-        self.blocks = [
-            TextBlock(spans, style, theme, cache, align=Alignment.LEFT, min_last_line_han=0) for spans in lines
-        ]
+        # each line composed flush left (its own width), then centred on the block in draw()
+        self.blocks = [TextBlock(spans, style.but(align=Alignment.LEFT), cache) for spans in lines]
         self.style = style
         self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
         self.keep_with_previous = True
@@ -315,7 +326,7 @@ class SignatureBlock(Flowable):
 
     def draw(self) -> None:
         block_width = max(line.natural for line in self._lines)
-        right = self.width - self.style.right_inset * self.style.size
+        right = self.width - self.style.right_inset
         y = self.height - baseline_offset(self.style)
         for line in self._lines:
             x = right - block_width + (block_width - line.natural) / 2 - line.left
@@ -326,12 +337,13 @@ class SignatureBlock(Flowable):
 class TocEntry(TextBlock):
     """A contents line: wrapped title with a hanging indent, dotted leader and right-aligned page number."""
 
-    def __init__(self, spans: Sequence[Span], style: TextStyle, theme: Theme, cache: ComposeCache, *,
+    def __init__(self, spans: Sequence[Span], style: Style, toc: TocSpec, cache: ComposeCache, *,
                  key: str, page: int | None, number_spans: Callable[[str], list[Span]]) -> None:  # fmt: skip
         # Every line stops short of the page-number column; the last also leaves room for a short leader.
-        leader = theme.toc.min_leader * style.size
-        super().__init__(spans, style, theme, cache, keep_together=True, last_line_reserve=leader)
-        self.number_column = (theme.toc.number_width + theme.toc.number_gap) * style.size
+        leader = toc.min_leader * style.size
+        super().__init__(spans, style.but(last_line_reserve=leader), cache, keep_together=True)
+        self.toc = toc
+        self.number_column = (toc.number_width + toc.number_gap) * style.size
         self.key = key
         self.page = page
         self.number_spans = number_spans
@@ -343,19 +355,21 @@ class TocEntry(TextBlock):
         baseline = self.height - (len(lines) - 1) * style.leading - baseline_offset(style)
         # The leader stops at a fixed column (the reserved number width), so all entries' dots line up.
         self._draw_leader(
-            lines[-1].end + style.size * 0.5, self.width - self.theme.toc.number_width * style.size, baseline
+            lines[-1].end + style.size * 0.5, self.width - self.toc.number_width * style.size, baseline
         )
         if self.page:
             number = self.number_spans(str(self.page))
-            options = options_for(style, self.theme, self.width, align=Alignment.RIGHT, first_indent=0.0, indent=0.0)
+            options = replace(
+                style.options(self.width), align=Alignment.RIGHT, first_indent=0.0, indent=0.0, last_line_reserve=0.0
+            )
             draw_line(self.canv, compose_text(number, options)[0], 0, baseline)
         link_rect(self.canv, f"#{self.key}", (0, 0, self.width, self.height))
 
     def _draw_leader(self, start: float, stop: float, baseline: float) -> None:
         style = self.style
-        step = self.theme.toc.leader_gap * style.size
-        face = self.theme.chain(style.font)[0]
-        dot = self.theme.toc.leader
+        step = self.toc.leader_gap * style.size
+        face = style.regular[0]
+        dot = self.toc.leader
         dot_width = face.advance(dot) * style.size
         # Dots sit on a grid anchored at the right edge, so the leaders of all entries line up.
         x = stop - dot_width
@@ -367,7 +381,7 @@ class TocEntry(TextBlock):
             return
         text = self.canv.beginText()
         text.setFont(face.name, style.size)
-        text.setFillColorCMYK(*self.theme.colors[style.color])
+        text.setFillColorCMYK(*style.color)
         for x in reversed(xs):
             text.setTextOrigin(x, baseline)
             text.textOut(dot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -14,6 +14,7 @@ from reportlab.platypus.flowables import Flowable
 
 from layout import model
 from layout.buildstate import ComposeCache, PageRecord
+from layout.errors import SourcePos
 from layout.flowables import (
     Anchor,
     LabelledText,
@@ -25,8 +26,9 @@ from layout.flowables import (
     text_block,
 )
 from layout.model import Align, Issue, Run, Text
+from layout.styles import Style
 from layout.text.compose import Alignment
-from layout.theme import TextStyle, Theme
+from layout.theme import Theme
 from layout.typeset import Ink, measure, spans_for
 
 # Numbering an editor typed at the start of a list item ("1、", "(1) ", "（一）", "-", "①"): the hanging indent
@@ -43,20 +45,33 @@ IMAGE_MAX_PAGE_SHARE = 0.8  # a tall image takes at most this share of the text 
 class StoryContext:
     """What every block builder needs: the theme, the composition cache, and the previous pass's pages."""
 
-    theme: Theme
+    theme: Theme  # page geometry, rules, spacing, colours of rules
+    styles: Mapping[str, Style]  # the theme's text styles, resolved
     cache: ComposeCache
     record: PageRecord  # this pass's record, filled as anchors are drawn
     previous: PageRecord  # the previous pass's record: page numbers for the contents
 
-    def text(self, text: Text | tuple[Run, ...], style_name: str, **kwargs: object) -> TextBlock:
-        return text_block(text, self.theme.style(style_name), self.theme, self.cache, **kwargs)
+    def style(self, name: str) -> Style:
+        return self.styles[name]
+
+    def text(
+        self,
+        text: Text | tuple[Run, ...],
+        style: str | Style,
+        *,
+        source: SourcePos | None = None,
+        keep_with_next: bool = False,
+        balance: bool = False,
+    ) -> TextBlock:
+        resolved = self.styles[style] if isinstance(style, str) else style
+        return text_block(text, resolved, self.cache, source=source, keep_with_next=keep_with_next, balance=balance)
 
     def anchor(self, key: str, title: str, level: int, *, section: bool = False) -> Anchor:
         headroom = self.theme.spacing["bookmark_headroom"]
         return Anchor(self.record, key, title, level, headroom=headroom, section=section)
 
-    def width_of(self, text: str, style: TextStyle) -> float:
-        spans = spans_for(Text.of(text), style, self.theme)
+    def width_of(self, text: str, style: Style) -> float:
+        spans = spans_for(Text.of(text), style)
         return sum(measure(cast(Ink, s.style), ch) for s in spans for ch in s.text)
 
 
@@ -90,9 +105,9 @@ def build_masthead(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     pub = issue.publication
     theme = ctx.theme
     return [
-        ctx.text(Text.of(pub.publisher), "masthead_publisher", min_last_line_han=0),
-        ctx.text(Text.of(pub.masthead), "masthead_title", min_last_line_han=0),
-        ctx.text(Text.of(issue.info.line), "masthead_issue", min_last_line_han=0),
+        ctx.text(Text.of(pub.publisher), "masthead_publisher"),
+        ctx.text(Text.of(pub.masthead), "masthead_title"),
+        ctx.text(Text.of(issue.info.line), "masthead_issue"),
         Rule(
             theme.rules["masthead"],
             theme.colors["masthead"],
@@ -107,7 +122,7 @@ def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     """目 录: one entry per section and per article, numbers from the previous pass, each a link."""
     flow: list[Flowable] = [
         ctx.anchor("contents", CONTENTS_TITLE, 0),
-        ctx.text(Text.of(CONTENTS_TITLE), "toc_title", min_last_line_han=0),
+        ctx.text(Text.of(CONTENTS_TITLE), "toc_title"),
     ]
 
     for s, section in enumerate(issue.sections):
@@ -119,15 +134,15 @@ def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
 
 def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext) -> TocEntry:
     """One contents line, its number taken from the previous pass (blank in the first)."""
-    style = ctx.theme.style(style_name)
+    style = ctx.style(style_name)
     return TocEntry(
-        spans_for(title, style, ctx.theme),
+        spans_for(title, style),
         style,
-        ctx.theme,
+        ctx.theme.toc,
         ctx.cache,
         key=key,
         page=ctx.previous.pages.get(key),
-        number_spans=lambda digits: spans_for(Text.of(digits), style, ctx.theme),
+        number_spans=lambda digits: spans_for(Text.of(digits), style),
     )
 
 
@@ -135,12 +150,10 @@ def build_article(article: model.Article, key: str, ctx: StoryContext) -> list[F
     """Title (centred, heading face), document number, then the blocks; the heads keep with the text."""
     flow: list[Flowable] = [
         ctx.anchor(key, article.title.plain, 1),
-        ctx.text(
-            article.title, "article_title", keep_with_next=True, balance=True, source=article.pos, min_last_line_han=0
-        ),
+        ctx.text(article.title, "article_title", keep_with_next=True, balance=True, source=article.pos),
     ]
     if article.doc_number:
-        flow.append(ctx.text(article.doc_number, "doc_number", keep_with_next=True, min_last_line_han=0))
+        flow.append(ctx.text(article.doc_number, "doc_number", keep_with_next=True))
     for block in article.blocks:
         flow.extend(BLOCK_BUILDERS[type(block)](block, ctx))
     return flow
@@ -155,34 +168,34 @@ def build_plain(block: model.Plain, ctx: StoryContext) -> list[Flowable]:
 
 
 def build_heading(block: model.Heading, ctx: StoryContext) -> list[Flowable]:
-    return [ctx.text(block.text, f"heading{block.level}", keep_with_next=True, source=block.pos, min_last_line_han=0)]
+    return [ctx.text(block.text, f"heading{block.level}", keep_with_next=True, source=block.pos)]
 
 
 def build_subtitle(block: model.Subtitle, ctx: StoryContext) -> list[Flowable]:
-    return [ctx.text(block.text, "subtitle", keep_with_next=True, balance=True, source=block.pos, min_last_line_han=0)]
+    return [ctx.text(block.text, "subtitle", keep_with_next=True, balance=True, source=block.pos)]
 
 
 def build_list(block: model.ListBlock, ctx: StoryContext) -> list[Flowable]:
     """Items hanging from their own numbering; when every item is numbered alike ("1、" "2、" …), the texts share
     one column, so a narrow "1" does not pull its item's text out of line."""
-    style = ctx.theme.style("list_item")
-    first = style.first_indent * style.size
+    style = ctx.style("list_item")
+    first = style.first_indent
     numbers = [LIST_NUMBER.match(item.plain) for item in block.items]
     kinds = {re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "0", number.group(0)) for number in numbers if number}
     if not all(numbers) or len(kinds) > 1:
         flow: list[Flowable] = []
         for item, number in zip(block.items, numbers, strict=True):
             hang = ctx.width_of(number.group(0), style) if number else 0.0
-            flow.append(ctx.text(item, "list_item", source=block.pos, first_indent=first, indent=first + hang))
+            flow.append(ctx.text(item, style.but(first_indent=first, indent=first + hang), source=block.pos))
         return flow
     prefixes = [number.group(0) for number in numbers if number]
     column = first + max(ctx.width_of(prefix, style) for prefix in prefixes)
     flow = []
     for item, prefix in zip(block.items, prefixes, strict=True):
         label_runs, text_runs = split_runs(item.runs, len(prefix))
-        label = spans_for(label_runs, style, ctx.theme)
-        flow.append(LabelledText([(first, label)], spans_for(text_runs, style, ctx.theme),
-                                 style, ctx.theme, ctx.cache, source=block.pos, first_indent=column, indent=column))
+        hanging = style.but(first_indent=column, indent=column)
+        label = spans_for(label_runs, style)
+        flow.append(LabelledText([(first, label)], spans_for(text_runs, style), hanging, ctx.cache, source=block.pos))
     return flow
 
 
@@ -202,37 +215,35 @@ def split_runs(runs: tuple[Run, ...], at: int) -> tuple[tuple[Run, ...], tuple[R
 
 
 def build_signature(block: model.Signature, ctx: StoryContext) -> list[Flowable]:
-    style = ctx.theme.style("signature")
-    return [SignatureBlock([spans_for(line, style, ctx.theme) for line in block.lines], style, ctx.theme, ctx.cache)]
+    style = ctx.style("signature")
+    return [SignatureBlock([spans_for(line, style) for line in block.lines], style, ctx.cache)]
 
 
 def build_attachments(block: model.Attachments, ctx: StoryContext) -> list[Flowable]:
     """ "附件：" then the names; two or more are numbered "1．" and aligned under each other (GB/T 9704)."""
-    style = ctx.theme.style("attachments")
-    first = style.first_indent * style.size
+    style = ctx.style("attachments")
+    first = style.first_indent
     label = ctx.width_of(ATTACHMENTS_LABEL, style)
     if len(block.items) == 1:
         runs = (Run(ATTACHMENTS_LABEL), *block.items[0].runs)
-        return [ctx.text(runs, "attachments", source=block.pos, first_indent=first, indent=first + label)]
+        return [ctx.text(runs, style.but(first_indent=first, indent=first + label), source=block.pos)]
     flow: list[Flowable] = []
     numbers = [f"{i}．" for i in range(1, len(block.items) + 1)]
     number_width = max(ctx.width_of(n, style) for n in numbers)
     column = first + label + number_width  # every name starts here, whatever its number's width
     for i, (number, item) in enumerate(zip(numbers, block.items, strict=True)):
-        labels = [(first + label, spans_for(Text.of(number), style, ctx.theme))]
+        labels = [(first + label, spans_for(Text.of(number), style))]
         if i == 0:
-            labels.insert(0, (first, spans_for(Text.of(ATTACHMENTS_LABEL), style, ctx.theme)))
-        flow.append(
-            LabelledText(labels, spans_for(item, style, ctx.theme), style, ctx.theme, ctx.cache, source=block.pos,
-                         space_before=None if i == 0 else 0, first_indent=column, indent=column)
-        )  # fmt: skip
+            labels.insert(0, (first, spans_for(Text.of(ATTACHMENTS_LABEL), style)))
+        hanging = style.but(first_indent=column, indent=column, space_before=None if i == 0 else 0)
+        flow.append(LabelledText(labels, spans_for(item, style), hanging, ctx.cache, source=block.pos))
     return flow
 
 
 def build_links(block: model.Links, ctx: StoryContext) -> list[Flowable]:
-    flow: list[Flowable] = [ctx.text(Text.of(LINKS_LABEL), "links", keep_with_next=True, min_last_line_han=0)]
+    flow: list[Flowable] = [ctx.text(Text.of(LINKS_LABEL), "links", keep_with_next=True)]
     for url in block.urls:
-        flow.append(ctx.text(url, "links", source=block.pos, space_before=0, align=Alignment.LEFT, min_last_line_han=0))
+        flow.append(ctx.text(url, ctx.style("links").but(space_before=0, align=Alignment.LEFT), source=block.pos))
     return flow
 
 
@@ -246,7 +257,7 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
     aligns = [ALIGNMENTS[a] for a in block.align] if block.align else [Alignment.LEFT] * columns
 
     def cell(text: Text, style_name: str, align: Alignment) -> TextBlock:
-        return ctx.text(text, style_name, align=align, space_before=0)
+        return ctx.text(text, ctx.style(style_name).but(align=align, space_before=0))
 
     rows = [[cell(t, "table_head", Alignment.CENTER) for t in block.header]]
     rows += [[cell(t, "table_cell", aligns[i]) for i, t in enumerate(row)] for row in block.rows]
@@ -256,7 +267,7 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
         TableStyle([
             ("GRID", (0, 0), (-1, -1), theme.rules["table"], theme.colors["rule"]),
             # Cells hold our own text blocks; naming our face keeps ReportLab from embedding its default Helvetica.
-            ("FONTNAME", (0, 0), (-1, -1), theme.chain("body")[0].name),
+            ("FONTNAME", (0, 0), (-1, -1), ctx.style("body").regular[0].name),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -268,7 +279,7 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
     table.source = block.pos  # named in the message if a row is taller than a page
     flow: list[Flowable] = []
     if block.caption:
-        flow.append(ctx.text(block.caption, "caption", keep_with_next=True, min_last_line_han=0))
+        flow.append(ctx.text(block.caption, "caption", keep_with_next=True))
     flow.append(table)
     return flow
 
@@ -292,7 +303,7 @@ def build_image(block: model.Image, ctx: StoryContext) -> list[Flowable]:
     if not block.caption:
         return [image]
     image.keep_with_next = True
-    return [image, ctx.text(block.caption, "caption", min_last_line_han=0)]
+    return [image, ctx.text(block.caption, "caption")]
 
 
 def build_page_break(block: model.PageBreak, ctx: StoryContext) -> list[Flowable]:
@@ -315,7 +326,7 @@ def build_closing(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     flow[0].keep_with_next = True
     for i, line in enumerate(issue.publication.closing):
         last = i == len(issue.publication.closing) - 1
-        flow.append(ctx.text(line, "closing", keep_with_next=not last, min_last_line_han=0))
+        flow.append(ctx.text(line, "closing", keep_with_next=not last))
     return flow
 
 

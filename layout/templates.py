@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import BaseDocTemplate, NextPageTemplate, PageTemplate
 from reportlab.platypus.frames import Frame
 
 from layout.buildstate import ComposeCache, PageRecord
 from layout.model import Issue, Text
+from layout.styles import Style
 from layout.text.compose import Alignment, Line
-from layout.theme import TextStyle, Theme
-from layout.typeset import compose_text, draw_line, options_for, spans_for
+from layout.theme import Theme
+from layout.typeset import compose_text, draw_line, spans_for
 
 PAGE_NUMBER_DASH = "—"  # GB/T 9704: the page number stands between two one-em dashes, "— 2 —"
 
@@ -22,8 +26,10 @@ class Furniture:
     very page in this pass: it never lags a page behind.
     """
 
-    def __init__(self, issue: Issue, theme: Theme, record: PageRecord, cache: ComposeCache) -> None:
-        self.issue, self.theme, self.record, self.cache = issue, theme, record, cache
+    def __init__(
+        self, issue: Issue, theme: Theme, styles: Mapping[str, Style], record: PageRecord, cache: ComposeCache
+    ) -> None:
+        self.issue, self.theme, self.styles, self.record, self.cache = issue, theme, styles, record, cache
 
     def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         page = canvas.getPageNumber()
@@ -33,11 +39,11 @@ class Furniture:
         self.draw_footer(canvas, page)
         canvas.restoreState()
 
-    def _line(self, text: Text, style_name: str, width: float, align: Alignment) -> tuple[list[Line], TextStyle]:
+    def _line(self, text: Text, style_name: str, width: float, align: Alignment) -> tuple[list[Line], Style]:
         """One line of furniture (composed once per render: the cache keeps it across pages and passes)."""
-        style = self.theme.style(style_name)
-        spans = tuple(spans_for(text, style, self.theme))
-        options = options_for(style, self.theme, width, align=align, first_indent=0.0, min_last_line_han=0)
+        style = self.styles[style_name]
+        spans = tuple(spans_for(text, style))
+        options = replace(style.options(width), align=align, first_indent=0.0)
         return self.cache.lines(spans, (options, style.size), lambda: compose_text(spans, options)), style
 
     def draw_header(self, canvas: Canvas, page: int) -> None:

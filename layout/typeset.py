@@ -1,7 +1,7 @@
 """From model text to drawn lines: spans per font (fallback), composition through the line composer, drawing.
 
 This is the one bridge between the pure line composer (layout/text) and ReportLab's canvas: flowables
-call `spans_for` to turn a `Text` in a `TextStyle` into composer spans, `compose` (re-exported) to break
+call `spans_for` to turn a `Text` in a resolved `Style` into composer spans, `compose_text` to break
 them, and `draw_lines` to put the lines on the page as compact text segments plus link annotations.
 """
 
@@ -16,8 +16,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from layout.fonts.registry import SYNTHETIC_BOLD_STROKE_EM, Face
 from layout.model import Run, Text
+from layout.styles import Style
 from layout.text.compose import ComposeOptions, Glyph, Line, Span, compose
-from layout.theme import CMYK, TextStyle, Theme
+from layout.theme import CMYK
 
 # The ideographic em box of CJK faces stands 0.88 em above and 0.12 em below the baseline; centring that box
 # in the line's leading puts the baseline here (as a fraction of the size, below the half-leading).
@@ -41,41 +42,25 @@ def measure(ink: Ink, char: str) -> float:
     return ink.face.advance(char) * ink.size + ink.tracking
 
 
-def spans_for(text: Text | Sequence[Run], style: TextStyle, theme: Theme, *, link: str | None = None) -> list[Span]:
+def spans_for(text: Text | Sequence[Run], style: Style, *, link: str | None = None) -> list[Span]:
     """Split a text's runs into composer spans, one per (run, font that covers it) — per-character fallback."""
     runs = text.runs if isinstance(text, Text) else text
-    color = theme.colors[style.color]
-    tracking = style.letter_spacing * style.size
+    size, tracking = style.size, style.tracking
     spans: list[Span] = []
     for run in runs:
-        chain = theme.chain(style.bold_font if run.bold else style.font)
+        chain = style.bold if run.bold else style.regular
         target = run.link or link
-        run_color = theme.colors.get("link", color) if run.link else color
+        color = style.link_color if run.link else style.color
         for face, part in chain.split(run.text):
-            spans.append(Span(part, Ink(face, style.size, run_color, target, tracking), style.size))
+            spans.append(Span(part, Ink(face, size, color, target, tracking), size))
     return spans
-
-
-def options_for(style: TextStyle, theme: Theme, width: float, **overrides: object) -> ComposeOptions:
-    """Composer options from a text style at a given measure."""
-    values: dict[str, object] = {
-        "width": width,
-        "first_indent": style.first_indent * style.size,
-        "indent": style.indent * style.size,
-        "align": style.align,
-        "punctuation": theme.punctuation,
-        "strictness": theme.strictness,
-        "min_last_line_han": theme.min_last_line_han,
-    }
-    values.update(overrides)
-    return ComposeOptions(**values)  # type: ignore[arg-type]
 
 
 def compose_text(spans: Sequence[Span], options: ComposeOptions) -> list[Line]:
     return compose(spans, measure, options)
 
 
-def baseline_offset(style: TextStyle) -> float:
+def baseline_offset(style: Style) -> float:
     """Distance from the top of a line box to its baseline."""
     return (style.leading - style.size) / 2 + style.size * EM_BOX_ASCENT
 
@@ -118,7 +103,7 @@ def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
     return out
 
 
-def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, style: TextStyle) -> None:
+def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, style: Style) -> None:
     """Draw composed lines whose first line box starts at `top` (local coordinates), left edge at `x`."""
     y = top - baseline_offset(style)
     for line in lines:

@@ -7,8 +7,10 @@ import io
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from layout.flowables import ComposeCache, Stack, TextBlock, text_block
+from layout.buildstate import ComposeCache
+from layout.flowables import Stack, TextBlock, text_block
 from layout.model import Text
+from layout.styles import Style, resolve_style
 from layout.theme import Theme, load_theme
 
 WIDTH = 300.0
@@ -20,11 +22,15 @@ def theme() -> Theme:
     return load_theme("default")
 
 
+def style(theme: Theme, name: str) -> Style:
+    return resolve_style(theme, theme.style(name))
+
+
 def paragraph(theme: Theme, lines: int) -> TextBlock:
     """A body paragraph that sets in exactly `lines` lines at WIDTH."""
-    style = theme.style("body")
-    per_line = int(WIDTH // style.size)
-    block = text_block(Text.of("中" * (per_line * lines - 4)), style, theme, ComposeCache())
+    body = style(theme, "body")
+    per_line = int(WIDTH // body.size)
+    block = text_block(Text.of("中" * (per_line * lines - 4)), body, ComposeCache())
     block.wrap(WIDTH, 1e6)
     assert len(block.compose(WIDTH)) == lines
     return block
@@ -56,7 +62,7 @@ def test_paragraph_splits_leave_two_lines_each_side(
 
 
 def test_a_heading_moves_with_the_first_lines_of_its_text(theme: Theme) -> None:
-    heading = text_block(Text.of("一、总体要求"), theme.style("heading1"), theme, ComposeCache(), keep_with_next=True)
+    heading = text_block(Text.of("一、总体要求"), style(theme, "heading1"), ComposeCache(), keep_with_next=True)
     body = paragraph(theme, 6)
     group = Stack([heading], body, frame_height=700)
     heading_height = theme.style("heading1").leading
@@ -73,6 +79,6 @@ def test_a_heading_moves_with_the_first_lines_of_its_text(theme: Theme) -> None:
 
 
 def test_a_group_taller_than_a_page_flows_on_a_fresh_page(theme: Theme) -> None:
-    heading = text_block(Text.of("一、总体要求"), theme.style("heading1"), theme, ComposeCache(), keep_with_next=True)
+    heading = text_block(Text.of("一、总体要求"), style(theme, "heading1"), ComposeCache(), keep_with_next=True)
     group = Stack([heading], paragraph(theme, 6), frame_height=100)
     assert group.splitOn(CANVAS, WIDTH, 100) == group.parts
