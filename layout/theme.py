@@ -145,9 +145,9 @@ class Theme:
 
 
 def font_problems(theme: Theme) -> list[Diagnostic]:
-    """Load every face the theme's roles use; a file that is no usable font is reported where the theme names it."""
+    """Load every face of the theme; a file that is no usable font is reported where the theme names it."""
     problems = []
-    for name in dict.fromkeys(name for names in theme.roles.values() for name in names):
+    for name in theme.font_specs:
         try:
             load_face(theme.font_specs[name])
         except FontError as exc:

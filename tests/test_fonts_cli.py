@@ -94,5 +94,5 @@ def test_unusable_font_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     (tmp_path / "t.yaml").write_text("parent: default\nfonts:\n  song: {file: f/Broken.ttf}\n", encoding="utf-8")
     assert main(["fonts", "--theme", "t.yaml"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("font problem: ")
+    assert err.startswith("t.yaml:3:16: font `song` cannot be used: ")  # where the theme names it
     assert "Broken.ttf: not a TrueType/OpenType font" in err

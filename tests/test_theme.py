@@ -515,3 +515,15 @@ def test_the_docs_name_every_key() -> None:
     doc = markdown()
     for dotted, _ in walk():
         assert f"`{dotted}`" in doc, dotted
+
+
+def test_check_takes_a_yml_theme_file_as_load_theme_does(tmp_path: Path, publication: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # the loader and the theme reader share one rule for what names a file (they used to disagree on .yml)
+    write(tmp_path / "t.yml", "parent: default\nstyles:\n  body: {size: 11pt}\n")
+    write(tmp_path / "t.yaml", "parent: default\n")
+    assert main(["check", "i.yaml", "--theme", "t.yml"]) == 0
+    write(tmp_path / "bulletin.yaml", (tmp_path / "bulletin.yaml").read_text(encoding="utf-8").replace(
+        "theme: t.yaml", "theme: t.yml"))
+    assert main(["check", "i.yaml"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["ok: i.yaml", "ok: i.yaml"]

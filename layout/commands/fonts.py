@@ -9,11 +9,10 @@ from pathlib import Path
 from layout.errors import SourceError, sort_diagnostics
 from layout.fonts.coverage import describe_face, describe_fallback
 from layout.fonts.registry import load_face
-from layout.fonts.spec import FontError
 from layout.loader.issue import load_issue
 from layout.loader.publication import load_publication
-from layout.theme import load_theme
-from layout.validate import TEXT_ROLES_CHECKED, glyph_problems
+from layout.theme import font_problems, load_theme
+from layout.validate import TEXT_ROLES_CHECKED, glyph_problems, resolve_theme
 
 
 def run_fonts(args: argparse.Namespace) -> int:
@@ -25,23 +24,23 @@ def run_fonts(args: argparse.Namespace) -> int:
 
     try:
         issue = load_issue(Path(args.source), publication=_optional_path(args.publication)) if args.source else None
-        if args.theme:
-            theme_ref: str | Path = args.theme
-        elif issue is not None:
-            theme_ref = issue.publication.theme
-        elif args.publication:
-            theme_ref = load_publication(Path(args.publication)).theme
+        if issue is not None:
+            theme = resolve_theme(issue, args.theme or None)  # contained to the publication's folder
+        elif args.publication and not args.theme:
+            publication = load_publication(Path(args.publication))
+            theme = load_theme(publication.theme, root=publication.root)
         else:
-            theme_ref = "default"
-        theme = load_theme(theme_ref)
-        faces = {key: load_face(spec) for key, spec in theme.font_specs.items()}
+            theme = load_theme(args.theme or "default")
     except SourceError as exc:
         print(exc.report(), file=sys.stderr)
         return 2
-    except FontError as exc:
-        # a theme naming an unusable font is invalid input, as for `bulletin check`
-        print(f"font problem: {exc}", file=sys.stderr)
+    # a theme naming an unusable font is invalid input, as for `bulletin check`: said where the theme names it
+    problems = font_problems(theme)
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    if problems:
         return 2
+    faces = {key: load_face(spec) for key, spec in theme.font_specs.items()}  # each loaded once, just above
 
     print(f"theme: {theme.name}")
     print("faces:")
