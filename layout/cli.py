@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("-o", "--output", metavar="ISSUE.yaml", help="the file to write (default: YEAR-NUMBER.yaml)")
     new.add_argument("--date", metavar="YYYY-MM-DD", help="the new issue's date (default: a week after the last)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of issue or publication files (for editors)")
+    schema.add_argument("kind", nargs="?", choices=["issue", "publication"], default="issue",
+                        help="which file's schema (default: issue)")
+    schema.add_argument("--write", metavar="DIR", help="write each as DIR/KIND.schema.json instead")
     return parser
 
 
@@ -116,6 +121,10 @@ def command_for(name: str) -> Callable[[argparse.Namespace], int]:
             from layout.commands.new import run_new
 
             return run_new
+        case "schema":
+            from layout.commands.schema import run_schema
+
+            return run_schema
     raise ValueError(f"unknown command {name!r}")
 
 

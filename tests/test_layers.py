@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
               "layout.themeref")),
     ("fonts", ("layout.fonts", "layout.systemfonts")),
     ("theme", ("layout.theme", "layout.theme_schema")),
-    ("source", ("layout.loader", "layout.validate")),
+    ("source", ("layout.loader", "layout.validate", "layout.schema")),
     ("typesetting", ("layout.styles", "layout.typeset", "layout.buildstate", "layout.flowables", "layout.templates",
                      "layout.story", "layout.build")),
     ("documents", ("layout.render", "layout.check", "layout.snapshot", "layout.pdfdiff", "layout.quality",

@@ -11,6 +11,15 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from layout.loader.definitions import (
+    ALIGNMENTS,
+    BLOCK_KINDS,
+    BLOCK_OPTIONS,
+    DEEPEST_HEADING_LEVEL,
+    IMAGE,
+    TABLE,
+    TOP_HEADING_LEVEL,
+)
 from layout.loader.scalars import all_built, build_text, build_texts, resolve_inside
 from layout.model import (
     Align,
@@ -40,9 +49,6 @@ from layout.yamlsrc import (
     suggestion,
 )
 
-BLOCK_KINDS = ("p", "plain", "heading", "subtitle", "list", "table", "signature", "attachments", "links", "image",
-               "page_break")
-BLOCK_OPTIONS: dict[str, tuple[str, ...]] = {"heading": ("level",)}
 # Names editors reach for that difflib cannot match to the short kind names.
 KIND_ALIASES = {
     "paragraph": "p", "para": "p", "paragraf": "p", "text": "p", "body": "p", "h": "heading", "h1": "heading",
@@ -79,7 +85,7 @@ def build_heading(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node
     level = 1
     if "level" in opts:
         got = w.integer(opts["level"], "heading level", "2")
-        if got is not None and not 1 <= got <= 3:
+        if got is not None and not TOP_HEADING_LEVEL <= got <= DEEPEST_HEADING_LEVEL:
             w.error(opts["level"], f"heading level {got} does not exist", "use 1 (一、), 2 (（一）) or 3 (1、)")
             got = None
         if got is None:
@@ -136,7 +142,7 @@ def build_alignment(w: Walker, node: Node) -> Align | None:
     got = w.text_value(node, "align")
     if got is None:
         return None
-    names = [a.value for a in Align]
+    names = ALIGNMENTS.names
     if got[1] in names:
         return Align(got[1])
     w.error(node, f"unknown alignment {got[1]!r}",
@@ -158,8 +164,7 @@ def build_columns(w: Walker, node: Node, what: str, columns: int, build: Callabl
 
 
 def build_table(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node], kind: str) -> Block | None:
-    f = w.mapping(node, "table", required={"header": "the header row, a list of cells", "rows": "a list of rows"},
-                  optional=("widths", "align", "caption"))
+    f = w.mapping(node, TABLE.name, required=TABLE.required, optional=TABLE.optional)
     if f is None:
         return None
     header = build_cells(w, f["header"][1], "the header") if "header" in f else None
@@ -196,8 +201,7 @@ def check_image_content(w: Walker, node: ScalarNode, path: Path) -> bool:
 
 
 def build_image(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node], kind: str) -> Block | None:
-    f = w.mapping(node, "image", required={"path": "the PNG/JPEG file, relative to this issue file"},
-                  optional=("width", "caption"))
+    f = w.mapping(node, IMAGE.name, required=IMAGE.required, optional=IMAGE.optional)
     if f is None:
         return None
     path = width = None

@@ -10,6 +10,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.loader.blocks import BlockContext, build_block
+from layout.loader.definitions import ARTICLE, ISSUE_FILE, ISSUE_INFO, SECTION, MappingDef
 from layout.loader.publication import resolve_publication
 from layout.loader.scalars import all_built, build_text
 from layout.model import (
@@ -30,9 +31,13 @@ from layout.yamlsrc import (
 )
 
 
+def keys_of(w: Walker, node: Node, definition: MappingDef) -> dict[str, tuple[Node, Node]] | None:
+    """A mapping's keys checked against its definition (unknown, missing and duplicate keys reported)."""
+    return w.mapping(node, definition.name, required=definition.required, optional=definition.optional)
+
+
 def build_article(w: Walker, ctx: BlockContext, node: Node) -> Article | None:
-    f = w.mapping(node, "article", required={"title": "the article's title", "blocks": "its text, a list of blocks"},
-                  optional=("toc_title", "doc_number"))
+    f = keys_of(w, node, ARTICLE)
     if f is None:
         return None
     title = build_text(w, f["title"][1], "title") if "title" in f else None
@@ -46,7 +51,7 @@ def build_article(w: Walker, ctx: BlockContext, node: Node) -> Article | None:
 
 
 def build_section(w: Walker, ctx: BlockContext, node: Node) -> Section | None:
-    f = w.mapping(node, "section", required={"title": "e.g. 政策文件", "articles": "a list of articles"})
+    f = keys_of(w, node, SECTION)
     if f is None:
         return None
     title = build_text(w, f["title"][1], "section title") if "title" in f else None
@@ -58,7 +63,7 @@ def build_section(w: Walker, ctx: BlockContext, node: Node) -> Section | None:
 
 
 def build_issue_info(w: Walker, node: Node) -> IssueInfo | None:
-    f = w.mapping(node, "issue", required={"year": "e.g. 2018", "number": 'e.g. "0602"'}, optional=("date",))
+    f = keys_of(w, node, ISSUE_INFO)
     if f is None:
         return None
     year = w.integer(f["year"][1], "year", "2018") if "year" in f else None
@@ -91,8 +96,7 @@ def build_date(w: Walker, node: Node) -> dt.date | None:
 
 
 def build_issue(w: Walker, root_node: Node, ctx: BlockContext) -> tuple[IssueInfo, tuple[Section, ...]] | None:
-    f = w.mapping(root_node, "the issue file", required={"issue": "year and number", "sections": "a list of sections"},
-                  optional=("publication",))
+    f = keys_of(w, root_node, ISSUE_FILE)
     if f is None:
         return None
     if "issue" not in f and "publisher" in f and "masthead" in f:

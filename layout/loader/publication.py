@@ -8,6 +8,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from layout.errors import Diagnostic, SourceError, SourcePos
+from layout.loader.definitions import MAX_FOOTER_LINES, PUBLICATION
 from layout.loader.scalars import build_texts, resolve_inside
 from layout.model import (
     Publication,
@@ -23,7 +24,6 @@ from layout.yamlsrc import (
 )
 
 PUBLICATION_FILE = "bulletin.yaml"
-MAX_FOOTER_LINES = 3
 
 
 def build_theme(w: Walker, node: Node, pub_dir: Path, root: Path) -> str | Path | None:
@@ -64,10 +64,7 @@ def build_contact(w: Walker, node: Node, prefix: str = "") -> list[tuple[str, st
 
 def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Publication | None:
     """The Publication in `node` (a bulletin.yaml root or an issue's publication: block)."""
-    f = w.mapping(node, "the publication", required={"publisher": "who publishes the bulletin",
-                                                     "masthead": "the big title on page 1",
-                                                     "footer": "1-3 running footer lines"},
-                  optional=("contact", "closing", "theme"))
+    f = w.mapping(node, PUBLICATION.name, required=PUBLICATION.required, optional=PUBLICATION.optional)
     if f is None:
         return None
     texts: dict[str, str | None] = {}
