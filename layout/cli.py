@@ -75,10 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--date", metavar="YYYY-MM-DD", help="the new issue's date (default: a week after the last)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of issue or publication files (for editors)")
-    schema.add_argument("kind", nargs="?", choices=["issue", "publication"], default="issue",
+    schema = sub.add_parser("schema", help="print the JSON Schema of issue, publication or theme files (for editors)")
+    schema.add_argument("kind", nargs="?", choices=["issue", "publication", "theme"], default="issue",
                         help="which file's schema (default: issue)")
-    schema.add_argument("--write", metavar="DIR", help="write each as DIR/KIND.schema.json instead")
+    schema.add_argument("--write", metavar="DIR", help="write all three as DIR/KIND.schema.json instead")
     return parser
 
 

@@ -36,10 +36,11 @@ from layout.loader.definitions import (
     Value,
     WholeNumber,
 )
-from layout.loader.publication import shipped_themes
+from layout.theme_schema import json_schema as theme_schema
+from layout.themeref import shipped_themes
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("issue", "publication")
+KINDS = ("issue", "publication", "theme")
 # YAML reads an unquoted 2018, 1.5 or true as a number or a yes/no; where the format wants text the loader keeps
 # the spelling, so the schema lets those through as text too.
 SCALAR_TYPES = ["string", "number", "boolean"]
@@ -83,7 +84,7 @@ def value_schema(value: Value) -> dict[str, Any]:
         case OnlyTrue():
             return {"const": True}
         case ThemeRef():
-            return {"anyOf": [{"enum": shipped_themes()}, {"type": "string", "pattern": r"\.ya?ml$"}]}
+            return {"anyOf": [{"enum": shipped_themes()}, {"type": "string", "pattern": r"\.ya?ml$|[/\\]"}]}
         case FreeMapping():
             return {"$ref": "#/$defs/contact"}
         case ListOf(item=item, min_items=min_items, max_items=max_items):
@@ -150,11 +151,13 @@ def publication_schema() -> dict[str, Any]:
 
 
 def schema_for(kind: str) -> dict[str, Any]:
-    """The schema of one kind of file: issue or publication."""
+    """The schema of one kind of file: issue, publication or theme."""
     if kind == "issue":
         return issue_schema()
     if kind == "publication":
         return publication_schema()
+    if kind == "theme":
+        return theme_schema()  # the theme's own definitions (layout/theme_schema.py) make it
     raise ValueError(f"unknown schema {kind!r}; known: {', '.join(KINDS)}")
 
 

@@ -103,6 +103,11 @@ def test_good_publications_validate(path: Path) -> None:
     assert schema_errors("publication", path) == []
 
 
+@pytest.mark.parametrize("path", sorted((REPO / "layout" / "themes").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_themes_validate(path: Path) -> None:
+    assert schema_errors("theme", path) == []
+
+
 PUBLICATION = "publisher: 甲\nmasthead: 快讯\nfooter: [页脚]\n"
 BASE = ('issue:\n  year: 2018\n  number: "0602"\n  date: 2018-06-04\nsections:\n  - title: 政策\n    articles:\n'
         "      - title: 标题\n        blocks:\n          - 正文\n")
