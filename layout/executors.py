@@ -64,18 +64,17 @@ class JobResult:
     max_rss: int | None = None  # bytes: this worker process's peak resident memory so far
 
 
-_WARMED: set[str] = set()
 _WARM_LOCK = threading.Lock()
 _RENDER_LOCK = threading.Lock()  # ReportLab keeps global state: one render at a time in a process
 
 
 def warm_process(theme_refs: Iterable[str]) -> None:
-    """Load each theme and every face of its roles once in this process (fonts take most of a cold render)."""
+    """Load each theme and every face of its roles into this process's caches (fonts take most of a cold render).
+
+    Cheap when they are already there and unchanged (layout.caches' rule); a changed theme or font is read again.
+    """
     with _WARM_LOCK:
         for ref in theme_refs:
-            if ref in _WARMED:
-                continue
-            _WARMED.add(ref)
             # A broken theme or font must not kill the worker: the issues using it report it, with positions.
             with contextlib.suppress(Exception):
                 theme = load_theme(ref)

@@ -12,6 +12,7 @@ from pathlib import Path
 import reportlab
 
 from layout import __version__
+from layout.caches import FileCache, stamps
 from layout.fileio import write_atomically
 from layout.model import Image, Issue
 from layout.theme import Theme
@@ -94,7 +95,7 @@ def build_settings(theme: str | None, publication: Path) -> dict[str, str | None
     return {"tool": __version__, "reportlab": reportlab.Version, "theme": theme, "publication": str(publication)}
 
 
-_HASHES: dict[tuple[str, int, int], str] = {}  # (path, mtime_ns, size) -> sha256: fonts are hashed once per worker
+_HASHES: FileCache[Path, str] = FileCache("file hashes")  # path -> sha256: fonts are hashed once per worker
 
 
 def issue_inputs(issue: Issue, theme: Theme) -> list[Path]:
@@ -109,12 +110,14 @@ def hash_inputs(paths: Iterable[Path]) -> dict[str, str]:
     out: dict[str, str] = {}
     for path in paths:
         resolved = path.resolve()
-        try:
-            stat = resolved.stat()
-        except OSError:
-            continue
-        key = (str(resolved), stat.st_mtime_ns, stat.st_size)
-        digest = _HASHES.get(key) or hash_file(resolved)
-        if digest is not None:
-            _HASHES[key] = out[str(resolved)] = digest
+        digest = _HASHES.get(resolved)
+        if digest is None:
+            before = stamps([resolved])  # taken before reading: a change while hashing makes the entry stale
+            digest = hash_file(resolved)
+            if digest is None or before is None or stamps([resolved]) != before:
+                if digest is not None:
+                    out[str(resolved)] = digest
+                continue
+            _HASHES.put(resolved, digest, [resolved])
+        out[str(resolved)] = digest
     return out

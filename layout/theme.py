@@ -9,6 +9,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from layout.caches import FileCache
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.fonts.registry import FontChain, bundled_fonts_dir, load_face
 from layout.fonts.spec import FontError, FontSpec
@@ -157,20 +158,8 @@ def font_problems(theme: Theme) -> list[Diagnostic]:
 
 # --- the process's theme cache -------------------------------------------------------------------------
 
-Stamps = tuple[tuple[int, int], ...]
-_THEMES: dict[tuple[Path, Path], tuple[Stamps, Theme]] = {}  # (theme file, root) -> (file stamps, theme)
-
-
-def _stamps(files: tuple[Path, ...]) -> Stamps:
-    """(mtime, size) of every file; () when one went missing, which never equals recorded stamps."""
-    stamps = []
-    for file in files:
-        try:
-            stat = file.stat()
-        except OSError:
-            return ()
-        stamps.append((stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
+# (theme file, root) -> Theme; stale when a theme file or a font file it uses changes (layout.caches' rule)
+_THEMES: FileCache[tuple[Path, Path], Theme] = FileCache("themes")
 
 
 def theme_file(ref: str | Path) -> Path:
@@ -193,11 +182,10 @@ def load_theme(ref: str | Path = "default", *, root: Path | None = None) -> Them
     path = theme_file(ref)
     root = THEMES_DIR if path.parent == THEMES_DIR else (root or path.parent).resolve()
     cached = _THEMES.get((path, root))
-    if cached is not None and cached[0] == _stamps((*cached[1].files, *cached[1].font_files())):
-        return cached[1]
+    if cached is not None:
+        return cached
     theme = _Reader(path, root).theme()
-    _THEMES[(path, root)] = (_stamps((*theme.files, *theme.font_files())), theme)
-    return theme
+    return _THEMES.put((path, root), theme, (*theme.files, *theme.font_files()))
 
 
 def clear_theme_cache() -> None:

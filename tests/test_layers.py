@@ -20,8 +20,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "layout"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("package", ("layout",)),
     ("composer", ("layout.text",)),  # pure line composition: widths come from the caller
-    ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.model", "layout.inline", "layout.yamlsrc",
-              "layout.themeref")),
+    ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.caches", "layout.model", "layout.inline",
+              "layout.yamlsrc", "layout.themeref")),
     ("fonts", ("layout.fonts", "layout.systemfonts")),
     ("theme", ("layout.theme", "layout.theme_schema")),
     ("source", ("layout.loader", "layout.validate", "layout.schema")),

@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
 
+from layout.caches import FileCache
 from layout.fonts.convert import UNSAFE_NAME_CHARS, resolve_truetype
 from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
 
@@ -213,16 +214,18 @@ def _is_invisible(ch: str) -> bool:
 
 @dataclass
 class _State:
-    """This process's font caches; `generation` counts ReportLab registry resets."""
+    """What this process registered with ReportLab; `generation` counts ReportLab registry resets."""
 
-    faces: dict[tuple[object, ...], Face] = field(default_factory=dict)  # (spec, file stat) -> Face
-    fonts: dict[tuple[object, ...], _FontData] = field(default_factory=dict)  # (sha256, face, weight) -> data
     registered: set[str] = field(default_factory=set)
     generation: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 _STATE = _State()
+# (spec, resolved path) -> Face; stale when the font file changes (layout.caches' rule)
+_FACES: FileCache[tuple[FontSpec, Path], Face] = FileCache("font faces")
+# (sha256 of the file, face index, face name, weight) -> parsed font: content-addressed, never stale
+_FONT_DATA: FileCache[tuple[str, int | None, str | None, float | None], _FontData] = FileCache("parsed fonts")
 
 
 def bundled_fonts_dir() -> Path:
@@ -237,18 +240,20 @@ def load_face(spec: FontSpec) -> Face:
     face, or the weight is not on the font's 'wght' axis.
     """
     path = spec.path.expanduser().resolve()
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
-    key = (spec, path, stat.st_mtime_ns, stat.st_size)
+    key = (spec, path)
+    face = _FACES.get(key)
+    if face is not None:
+        return face
     with _STATE.lock:
-        face = _STATE.faces.get(key)
+        face = _FACES.get(key)
         if face is None:
+            try:
+                path.stat()
+            except OSError as exc:
+                raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
             data = load_font_data(path, spec)
             register_font(data)
-            face = Face(data, spec, _STATE.generation)
-            _STATE.faces[key] = face
+            face = _FACES.put(key, Face(data, spec, _STATE.generation), [path])
     return face
 
 
@@ -260,11 +265,10 @@ def load_font_data(path: Path, spec: FontSpec) -> _FontData:
         raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
     digest = hashlib.sha256(raw).hexdigest()
     key = (digest, spec.index, spec.face_name, spec.weight)
-    data = _STATE.fonts.get(key)
+    data = _FONT_DATA.get(key)
     if data is None:
         registered, label = resolve_truetype(path, raw, digest, spec)
-        data = parse_metrics(registered, label, digest)
-        _STATE.fonts[key] = data
+        data = _FONT_DATA.put(key, parse_metrics(registered, label, digest))
     return data
 
 
@@ -315,8 +319,8 @@ def reset_reportlab() -> None:
     """
     rl_config._reset()
     with _STATE.lock:
-        _STATE.faces.clear()
-        _STATE.fonts.clear()
+        _FACES.clear()
+        _FONT_DATA.clear()
         _STATE.registered.clear()
         _STATE.generation += 1
 
