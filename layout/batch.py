@@ -111,6 +111,7 @@ class BatchOptions:
     theme: str | None = None  # a shipped name or an absolute path
     executor: str = "local"  # local | dask
     scheduler: str | None = None
+    pdfa: bool = False  # write PDF/A-2b issues (and volume)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +184,8 @@ def stale_reason(record: IssueRecord | None, job: RenderJob, settings: dict[str,
     """Why `job` must be rendered again, or None when its PDF is up to date."""
     if record is None or record.source != str(job.source):
         return "new"
-    changed = [key for key in sorted(settings) if record.settings.get(key) != settings[key]]
+    changed = [key for key in sorted(settings.keys() | record.settings.keys())
+               if record.settings.get(key) != settings.get(key)]
     if changed:
         return f"{', '.join(changed)} changed"
     if not job.output.is_file():
@@ -235,11 +237,11 @@ def render_batch(sources: Sequence[Path], options: BatchOptions, progress: Progr
     todo: dict[Path, tuple[Path, RenderJob, str]] = {}  # absolute source -> (as named, job, why)
     publications: list[Path] = []
     for source in sources:
-        job = RenderJob(source.resolve(), outputs[source], options.publication, options.theme)
+        job = RenderJob(source.resolve(), outputs[source], options.publication, options.theme, pdfa=options.pdfa)
         publication = publication_used(job.source, options)
         record = manifest.records.get(outputs[source].relative_to(out_dir).as_posix())
-        reason = "forced" if options.force else stale_reason(record, job, build_settings(options.theme, publication),
-                                                              hasher)
+        settings = build_settings(options.theme, publication, pdfa=options.pdfa)
+        reason = "forced" if options.force else stale_reason(record, job, settings, hasher)
         if reason is None and record is not None:
             report.records[source] = record
             report.outcomes.append(Outcome(source, outputs[source], Status.UNCHANGED, pages=record.pages))
@@ -317,7 +319,7 @@ def volume_title(records: Iterable[IssueRecord]) -> str:
     return f"{mastheads.pop()} 合订本" if len(mastheads) == 1 else "合订本"
 
 
-def bind_volume(report: BatchReport, out_dir: Path, volume: Path) -> str:
+def bind_volume(report: BatchReport, out_dir: Path, volume: Path, *, pdfa: bool = False) -> str:
     """Merge this run's up-to-date issues into `volume`, unless it already holds exactly them; returns the report line.
 
     Raises BatchUsageError when there is nothing to bind.
@@ -331,7 +333,7 @@ def bind_volume(report: BatchReport, out_dir: Path, volume: Path) -> str:
     note = f" ({report.failed} failed issue{'s' * (report.failed != 1)} left out)" if report.failed else ""
     if state.get("key") == key and state.get("pdf") == hash_file(volume):
         return f"volume {display_path(volume)}: unchanged, {len(issues)} issues{note}"
-    result = build_volume(issues, volume, title=title)
+    result = build_volume(issues, volume, title=title, pdfa=pdfa)
     manifest.volumes[str(volume.resolve())] = {"key": key, "pdf": hash_file(volume) or ""}
     manifest.save()
     return f"volume {display_path(volume)}: {result.issues} issues, {result.pages} pages{note}"

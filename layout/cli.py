@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", metavar="PATH", help="output PDF (one issue) or folder (several)")
     render.add_argument("--publication", metavar="PATH", help="publication file (default: nearest bulletin.yaml)")
     render.add_argument("--theme", metavar="NAME|PATH", help="theme name or theme YAML file")
+    render.add_argument("--pdfa", action="store_true", help="write PDF/A-2b, the archival profile")
 
     check = sub.add_parser("check", help="validate issue sources without rendering")
     check.add_argument("sources", nargs="+", metavar="ISSUE.yaml")
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--theme", metavar="NAME|PATH")
     batch.add_argument("--executor", choices=["local", "dask"], default="local")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --executor dask)")
+    batch.add_argument("--pdfa", action="store_true", help="write PDF/A-2b issues and volume, the archival profile")
 
     watch = sub.add_parser("watch", help="render an issue, then again each time it or one of its inputs changes")
     watch.add_argument("source", nargs="?", metavar="ISSUE.yaml", help="the issue (default: issues/2018-0602.yaml)")

@@ -22,7 +22,7 @@ from layout.build import build_pdf, document_title
 from layout.errors import Diagnostic, SourceError
 from layout.loader.issue import load_issue
 from layout.manifest import IssueRecord, build_settings, hash_file, hash_inputs, issue_inputs
-from layout.render import render_loaded
+from layout.render import archival, render_loaded
 from layout.theme import load_theme
 from layout.validate import validate_issue
 
@@ -50,6 +50,7 @@ class RenderJob:
     publication: Path | None = None  # --publication
     theme: str | None = None  # --theme: a shipped name or an absolute path
     deliver: bool = False  # return the PDF bytes instead of writing `output` (a remote worker)
+    pdfa: bool = False  # --pdfa: write PDF/A-2b
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +107,9 @@ def render_job(job: RenderJob) -> JobResult:
         with _RENDER_LOCK:
             if job.deliver:  # a remote worker sends the bytes back; the client writes them
                 built = build_pdf(issue, theme)
-                pdf, pages = built.pdf, built.pages
+                pdf, pages = (archival(built.pdf) if job.pdfa else built.pdf), built.pages
             else:
-                pages = render_loaded(issue, theme, job.output, started=started).pages
+                pages = render_loaded(issue, theme, job.output, started=started, pdfa=job.pdfa).pages
         digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else hash_file(job.output)
     except SourceError as exc:
         return JobResult(job.source, seconds=time.perf_counter() - started, diagnostics=tuple(exc.diagnostics),
@@ -117,7 +118,8 @@ def render_job(job: RenderJob) -> JobResult:
         return JobResult(job.source, seconds=time.perf_counter() - started, error=describe_exception(exc),
                          pid=os.getpid(), max_rss=peak_rss())
     publication = (issue.publication.source or issue.source).resolve()
-    record = IssueRecord(source=str(job.source), settings=build_settings(job.theme, publication), inputs=inputs,
+    settings = build_settings(job.theme, publication, pdfa=job.pdfa)
+    record = IssueRecord(source=str(job.source), settings=settings, inputs=inputs,
                          pdf=digest or "", pages=pages, year=issue.info.year, number=issue.info.number,
                          title=document_title(issue), masthead=issue.publication.masthead)
     return JobResult(job.source, record, time.perf_counter() - started, pdf=pdf, pid=os.getpid(), max_rss=peak_rss())

@@ -90,9 +90,14 @@ def hash_file(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def build_settings(theme: str | None, publication: Path) -> dict[str, str | None]:
-    """What besides file contents decides a PDF: the tool, the PDF library, --theme, the publication file used."""
-    return {"tool": __version__, "reportlab": reportlab.Version, "theme": theme, "publication": str(publication)}
+def build_settings(theme: str | None, publication: Path, *, pdfa: bool = False) -> dict[str, str | None]:
+    """What besides file contents decides a PDF: the tool, the PDF library, --theme, the publication file used,
+    and --pdfa (the key is there only with it, so plain renders keep their manifests)."""
+    settings: dict[str, str | None] = {"tool": __version__, "reportlab": reportlab.Version, "theme": theme,
+                                       "publication": str(publication)}
+    if pdfa:
+        settings["pdfa"] = "2b"
+    return settings
 
 
 _HASHES: FileCache[Path, str] = FileCache("file hashes")  # path -> sha256: fonts are hashed once per worker

@@ -26,24 +26,33 @@ class RenderResult:
 
 
 def render_issue(
-    source: Path, output: Path | None = None, *, publication: Path | None = None, theme: str | Path | None = None
+    source: Path, output: Path | None = None, *, publication: Path | None = None, theme: str | Path | None = None,
+    pdfa: bool = False,
 ) -> RenderResult:
-    """Render one issue to `output` (default out/<stem>.pdf).
+    """Render one issue to `output` (default out/<stem>.pdf); with `pdfa`, as PDF/A-2b (layout/pdfa.py).
 
     Raises SourceError for invalid input, and then writes nothing.
     """
     started = time.perf_counter()
     issue = load_issue(Path(source), publication=publication)  # source → model
     resolved = validate_issue(issue, theme)  # → theme, every character covered by a font
-    return render_loaded(issue, resolved, output, started=started)
+    return render_loaded(issue, resolved, output, started=started, pdfa=pdfa)
 
 
 def render_loaded(
-    issue: Issue, theme: Theme, output: Path | None = None, *, started: float | None = None
+    issue: Issue, theme: Theme, output: Path | None = None, *, started: float | None = None, pdfa: bool = False
 ) -> RenderResult:
     """Render an issue already loaded and validated (batch workers hash its inputs first) and write it."""
     started = time.perf_counter() if started is None else started
     result = build_pdf(issue, theme)  # → flowables → pages → PDF
+    pdf = archival(result.pdf) if pdfa else result.pdf
     path = output or DEFAULT_OUTPUT_DIR / f"{issue.stem}.pdf"
-    write_atomically(path, result.pdf)
-    return RenderResult(path, result.pages, result.passes, time.perf_counter() - started, len(result.pdf))
+    write_atomically(path, pdf)
+    return RenderResult(path, result.pages, result.passes, time.perf_counter() - started, len(pdf))
+
+
+def archival(pdf: bytes) -> bytes:
+    """The PDF as PDF/A-2b (pikepdf is imported only when asked for)."""
+    from layout.pdfa import make_pdfa
+
+    return make_pdfa(pdf)

@@ -75,9 +75,15 @@ def volume_key(issues: Sequence[VolumeIssue], title: str) -> str:
     return digest.hexdigest()
 
 
-def build_volume(issues: Sequence[VolumeIssue], output: Path, *, title: str | None = None) -> VolumeResult:
-    """Merge `issues` (in volume order) into `output`, written atomically; returns what was written."""
+def build_volume(issues: Sequence[VolumeIssue], output: Path, *, title: str | None = None,
+                 pdfa: bool = False) -> VolumeResult:
+    """Merge `issues` (in volume order) into `output`, written atomically; returns what was written.
+    With `pdfa`, the volume is PDF/A-2b like its issues."""
     pdf, pages = compose_volume(issues, title=title or output.stem)
+    if pdfa:
+        from layout.pdfa import make_pdfa
+
+        pdf = make_pdfa(pdf)
     write_atomically(output, pdf)
     return VolumeResult(output, len(issues), pages, len(pdf))
 

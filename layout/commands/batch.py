@@ -126,7 +126,8 @@ def parse_options(args: argparse.Namespace) -> BatchOptions:
     if Path(args.output).exists() and not Path(args.output).is_dir():
         raise BatchUsageError(f"-o {args.output}: not a folder")
     executor = "dask" if args.scheduler else args.executor
-    return BatchOptions(Path(args.output), jobs, bool(args.force), publication, theme, executor, args.scheduler)
+    return BatchOptions(Path(args.output), jobs, bool(args.force), publication, theme, executor, args.scheduler,
+                        pdfa=bool(args.pdfa))
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -152,7 +153,7 @@ def run_batch(args: argparse.Namespace) -> int:
         return 130
     if args.volume:
         try:
-            print(bind_volume(report, options.out_dir, Path(args.volume)))
+            print(bind_volume(report, options.out_dir, Path(args.volume), pdfa=options.pdfa))
         except BatchUsageError as exc:
             print(f"bulletin batch: {exc}", file=sys.stderr)
             return 1

@@ -25,7 +25,7 @@ def run_render(args: argparse.Namespace) -> int:
             target = output / f"{source.stem}.pdf"
         publication = Path(args.publication) if args.publication else None
         try:
-            result = render_issue(source, target, publication=publication, theme=args.theme)
+            result = render_issue(source, target, publication=publication, theme=args.theme, pdfa=args.pdfa)
         except SourceError as exc:
             print(exc.report(), file=sys.stderr)
             status = 2
