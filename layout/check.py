@@ -7,16 +7,24 @@ from pathlib import Path
 from layout.errors import Diagnostic, SourceError, sort_diagnostics
 from layout.loader.issue import load_issue
 from layout.loader.publication import PUBLICATION_FILE, read_publication
-from layout.validate import validate_issue
+from layout.theme import font_problems
+from layout.validate import publication_theme, validate_issue
 
 
 def check_source(path: Path, publication: Path | None = None, theme: str | None = None) -> list[Diagnostic]:
     """Every problem of one issue (and its publication), then of its theme and glyph coverage; [] when fine.
 
-    A publication file (`bulletin check issues/*.yaml` names bulletin.yaml too) is checked as a publication.
+    A publication file (`bulletin check issues/*.yaml` names bulletin.yaml too) is checked as a publication,
+    with its theme and the theme's fonts.
     """
     if path.name == PUBLICATION_FILE:
-        return sort_diagnostics(read_publication(path)[1])
+        pub, problems = read_publication(path)
+        if pub is not None and not problems:  # its theme too: every issue of the publication would use it
+            try:
+                problems = font_problems(publication_theme(theme or pub.theme, pub.root))
+            except SourceError as exc:
+                problems = exc.diagnostics
+        return sort_diagnostics(problems)
     try:
         validate_issue(load_issue(path, publication=publication), theme)
     except SourceError as exc:

@@ -14,16 +14,15 @@ TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # every role running text
 
 
 def resolve_theme(issue: Issue, theme: str | Path | None = None) -> Theme:
-    """The theme named on the command line, else the publication's.
+    """The theme named on the command line, else the publication's."""
+    return publication_theme(theme if theme is not None else issue.publication.theme, issue.publication.root)
 
-    The publication's folder contains the theme's parents and fonts; a --theme file from elsewhere is
-    contained to its own folder instead.
-    """
-    ref = theme if theme is not None else issue.publication.theme
-    root = issue.publication.root
-    if not theme_file(ref).is_relative_to(root):
-        root = theme_file(ref).parent
-    return load_theme(ref, root=root)
+
+def publication_theme(ref: str | Path, root: Path) -> Theme:
+    """A theme used by the publication in `root`: the publication's folder contains its parents and fonts; a
+    --theme file from elsewhere is contained to its own folder instead."""
+    path = theme_file(ref)
+    return load_theme(ref, root=root if path.is_relative_to(root) else path.parent)
 
 
 def glyph_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:

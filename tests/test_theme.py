@@ -527,3 +527,12 @@ def test_check_takes_a_yml_theme_file_as_load_theme_does(tmp_path: Path, publica
         "theme: t.yaml", "theme: t.yml"))
     assert main(["check", "i.yaml"]) == 0
     assert capsys.readouterr().out.splitlines() == ["ok: i.yaml", "ok: i.yaml"]
+
+
+def test_checking_the_publication_file_checks_its_theme(tmp_path: Path, publication: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "t.yaml", "parent: default\ntoc:\n  leader_gap: 0\n")
+    assert main(["check", "bulletin.yaml"]) == 2
+    assert capsys.readouterr().err == "t.yaml:3:15: toc.leader_gap must be at least 0.1 (got 0)\n"
+    write(tmp_path / "t.yaml", "parent: default\n")
+    assert main(["check", "bulletin.yaml"]) == 0

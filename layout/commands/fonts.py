@@ -12,7 +12,7 @@ from layout.fonts.registry import load_face
 from layout.loader.issue import load_issue
 from layout.loader.publication import load_publication
 from layout.theme import font_problems, load_theme
-from layout.validate import TEXT_ROLES_CHECKED, glyph_problems, resolve_theme
+from layout.validate import TEXT_ROLES_CHECKED, glyph_problems, publication_theme, resolve_theme
 
 
 def run_fonts(args: argparse.Namespace) -> int:
@@ -28,7 +28,7 @@ def run_fonts(args: argparse.Namespace) -> int:
             theme = resolve_theme(issue, args.theme or None)  # contained to the publication's folder
         elif args.publication and not args.theme:
             publication = load_publication(Path(args.publication))
-            theme = load_theme(publication.theme, root=publication.root)
+            theme = publication_theme(publication.theme, publication.root)
         else:
             theme = load_theme(args.theme or "default")
     except SourceError as exc:
