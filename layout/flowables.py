@@ -338,12 +338,21 @@ class TocEntry(TextBlock):
     """A contents line: wrapped title with a hanging indent, dotted leader and right-aligned page number."""
 
     def __init__(self, spans: Sequence[Span], style: Style, toc: TocSpec, cache: ComposeCache, *,
-                 key: str, page: int | None, number_spans: Callable[[str], list[Span]]) -> None:  # fmt: skip
+                 key: str, page: int | None, number_spans: Callable[[str], list[Span]],
+                 widest_number: float = 0.0) -> None:  # fmt: skip
         # Every line stops short of the page-number column; the last also leaves room for a short leader.
         leader = toc.min_leader * style.size
         super().__init__(spans, style.but(last_line_reserve=leader), cache, keep_together=True)
         self.toc = toc
-        self.number_column = (toc.number_width + toc.number_gap) * style.size
+        # The column the theme reserves, widened to the widest page number of the contents when that is wider
+        # (a theme's reserve for two digits in a 100-page issue): numbers never run into the leaders.
+        reserved = toc.number_width * style.size
+        if widest_number <= reserved:
+            self.number_width = reserved
+            self.number_column = (toc.number_width + toc.number_gap) * style.size
+        else:
+            self.number_width = widest_number
+            self.number_column = widest_number + toc.number_gap * style.size
         self.key = key
         self.page = page
         self.number_spans = number_spans
@@ -355,7 +364,7 @@ class TocEntry(TextBlock):
         baseline = self.height - (len(lines) - 1) * style.leading - baseline_offset(style)
         # The leader stops at a fixed column (the reserved number width), so all entries' dots line up.
         self._draw_leader(
-            lines[-1].end + style.size * 0.5, self.width - self.toc.number_width * style.size, baseline
+            lines[-1].end + style.size * 0.5, self.width - self.number_width, baseline
         )
         if self.page:
             number = self.number_spans(str(self.page))

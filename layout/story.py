@@ -125,14 +125,21 @@ def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
         ctx.text(Text.of(CONTENTS_TITLE), "toc_title"),
     ]
 
+    # The previous pass's page numbers, which the entries print: their widest sets the number column.
+    numbers = {str(page) for page in ctx.previous.pages.values()}
+    widest = {
+        name: max((ctx.width_of(number, ctx.style(name)) for number in numbers), default=0.0)
+        for name in ("toc_section", "toc_article")
+    }
     for s, section in enumerate(issue.sections):
-        flow.append(contents_entry(section_label(section), "toc_section", section_key(s), ctx))
+        flow.append(contents_entry(section_label(section), "toc_section", section_key(s), ctx, widest["toc_section"]))
         for a, article in enumerate(section.articles):
-            flow.append(contents_entry(article.contents_title, "toc_article", article_key(s, a), ctx))
+            key = article_key(s, a)
+            flow.append(contents_entry(article.contents_title, "toc_article", key, ctx, widest["toc_article"]))
     return flow
 
 
-def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext) -> TocEntry:
+def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext, widest_number: float) -> TocEntry:
     """One contents line, its number taken from the previous pass (blank in the first)."""
     style = ctx.style(style_name)
     return TocEntry(
@@ -143,6 +150,7 @@ def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext) ->
         key=key,
         page=ctx.previous.pages.get(key),
         number_spans=lambda digits: spans_for(Text.of(digits), style),
+        widest_number=widest_number,
     )
 
 
