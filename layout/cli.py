@@ -13,71 +13,120 @@ from collections.abc import Callable, Sequence
 
 from layout import __version__
 
+PUBLICATION_HELP = "the publication file (default: the nearest bulletin.yaml above the issue)"
+THEME_HELP = "a shipped theme's name (default) or a theme .yaml file, instead of the publication's theme"
+OVERVIEW = """\
+typical use:
+  bulletin new                          start the next issue from the latest one
+  bulletin watch issues/2018-0602.yaml  re-render on every save (open out/2018-0602.pdf beside it)
+  bulletin check issues/*.yaml          validate sources: every problem as file:line:col
+  bulletin render                       render issues/2018-0602.yaml to out/2018-0602.pdf
+
+`bulletin COMMAND --help` explains a command with examples. Exit codes: 0 success, 1 failure (or
+differences, failed issues), 2 invalid input (nothing written)."""
+
+
+def command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str,
+            *examples: str) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary (in `bulletin --help` and its own --help) and examples."""
+    epilog = "examples:\n" + "\n".join(f"  {example}" for example in examples) if examples else None
+    return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".", epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bulletin", description="Typeset Chinese bulletins from YAML into PDF.")
-    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
+    parser = argparse.ArgumentParser(prog="bulletin", description="Typeset Chinese bulletins from YAML into PDF.",
+                                     epilog=OVERVIEW, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    render = sub.add_parser("render", help="render issues to PDF (default: issues/2018-0602.yaml)")
-    render.add_argument("sources", nargs="*", metavar="ISSUE.yaml")
-    render.add_argument("-o", "--output", metavar="PATH", help="output PDF (one issue) or folder (several)")
-    render.add_argument("--publication", metavar="PATH", help="publication file (default: nearest bulletin.yaml)")
-    render.add_argument("--theme", metavar="NAME|PATH", help="theme name or theme YAML file")
+    render = command(sub, "render", "render issues to PDF, written to ./out/ unless -o says otherwise",
+                     "bulletin render                                 # issues/2018-0602.yaml -> out/2018-0602.pdf",
+                     "bulletin render issues/2018-0609.yaml -o ~/Desktop/快讯.pdf",
+                     "bulletin render issues/*.yaml -o print/         # one PDF per issue in print/")
+    render.add_argument("sources", nargs="*", metavar="ISSUE.yaml",
+                        help="issue files to render (default: issues/2018-0602.yaml)")
+    render.add_argument("-o", "--output", metavar="PATH",
+                        help="the PDF to write (one issue) or a folder (several); default: out/<issue>.pdf")
+    render.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
+    render.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
     render.add_argument("--pdfa", action="store_true", help="write PDF/A-2b, the archival profile")
 
-    check = sub.add_parser("check", help="validate issue sources without rendering")
-    check.add_argument("sources", nargs="+", metavar="ISSUE.yaml")
-    check.add_argument("--publication", metavar="PATH")
-    check.add_argument("--theme", metavar="NAME|PATH")
+    check = command(sub, "check", "validate issue sources without rendering; every problem as file:line:col",
+                    "bulletin check issues/2018-0602.yaml",
+                    "bulletin check issues/*.yaml                    # bulletin.yaml is checked as a publication",
+                    "bulletin check issue.yaml --theme my-theme.yaml")
+    check.add_argument("sources", nargs="+", metavar="ISSUE.yaml", help="issue (or publication) files to check")
+    check.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
+    check.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
 
-    fonts = sub.add_parser("fonts", help="list the faces in use and, for an issue, fallback and missing characters")
-    fonts.add_argument("source", nargs="?", metavar="ISSUE.yaml")
-    fonts.add_argument("--publication", metavar="PATH")
-    fonts.add_argument("--theme", metavar="NAME|PATH")
+    fonts = command(sub, "fonts", "list the faces in use and, for an issue, fallback and missing characters",
+                    "bulletin fonts", "bulletin fonts issues/2018-0602.yaml")
+    fonts.add_argument("source", nargs="?", metavar="ISSUE.yaml",
+                       help="also report which of this issue's characters come from fallback faces or none")
+    fonts.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
+    fonts.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
 
-    snapshot = sub.add_parser("snapshot", help="print a stable, diff-friendly description of a PDF")
-    snapshot.add_argument("pdf", metavar="PDF")
-    snapshot.add_argument("--format", choices=["text", "json"], default="text")
+    snapshot = command(sub, "snapshot", "print a stable, diff-friendly description of a PDF",
+                       "bulletin snapshot out/2018-0602.pdf | less",
+                       "bulletin snapshot out/2018-0602.pdf --format json > 2018-0602.json")
+    snapshot.add_argument("pdf", metavar="PDF", help="the PDF to describe")
+    snapshot.add_argument("--format", choices=["text", "json"], default="text",
+                          help="text lines (default) or JSON")
 
-    diff = sub.add_parser("diff", help="compare two PDFs page by page (exit 1 when they differ)")
-    diff.add_argument("old", metavar="OLD.pdf")
-    diff.add_argument("new", metavar="NEW.pdf")
+    diff = command(sub, "diff", "compare two PDFs page by page (exit 1 when they differ)",
+                   "bulletin diff old/2018-0602.pdf out/2018-0602.pdf",
+                   "bulletin diff old/2018-0602.pdf out/2018-0602.pdf --images diff/")
+    diff.add_argument("old", metavar="OLD.pdf", help="the reference PDF")
+    diff.add_argument("new", metavar="NEW.pdf", help="the PDF to compare with it")
     diff.add_argument("--images", metavar="DIR", help="write expected/actual/difference PNGs of changed pages")
 
-    batch = sub.add_parser("batch", help="render every issue under folders or globs, in parallel and incrementally")
-    batch.add_argument("paths", nargs="+", metavar="PATH")
-    batch.add_argument("-o", "--output", default="out", metavar="DIR")
+    batch = command(sub, "batch", "render every issue under folders or globs, in parallel and incrementally",
+                    "bulletin batch issues/ -o out/",
+                    "bulletin batch 'archive/2018/*.yaml' -j 2 --volume out/volume-2018.pdf",
+                    "bulletin batch issues/ --force                  # render even what did not change")
+    batch.add_argument("paths", nargs="+", metavar="PATH", help="folders, issue files or globs")
+    batch.add_argument("-o", "--output", default="out", metavar="DIR", help="the folder for the PDFs (default: out)")
     batch.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
     batch.add_argument("--force", action="store_true", help="render every issue even if unchanged")
     batch.add_argument("--volume", metavar="FILE.pdf", help="also merge the issues into one archive volume")
-    batch.add_argument("--publication", metavar="PATH")
-    batch.add_argument("--theme", metavar="NAME|PATH")
-    batch.add_argument("--executor", choices=["local", "dask"], default="local")
+    batch.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
+    batch.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+    batch.add_argument("--executor", choices=["local", "dask"], default="local",
+                       help="local worker processes (default) or a Dask cluster")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --executor dask)")
     batch.add_argument("--pdfa", action="store_true", help="write PDF/A-2b issues and volume, the archival profile")
 
-    watch = sub.add_parser("watch", help="render an issue, then again each time it or one of its inputs changes")
+    watch = command(sub, "watch", "render an issue, then again each time it or one of its inputs changes",
+                    "bulletin watch                                  # issues/2018-0602.yaml -> out/2018-0602.pdf",
+                    "bulletin watch issues/2018-0609.yaml -o preview.pdf")
     watch.add_argument("source", nargs="?", metavar="ISSUE.yaml", help="the issue (default: issues/2018-0602.yaml)")
     watch.add_argument("-o", "--output", metavar="FILE.pdf", help="output PDF (default: out/<issue>.pdf)")
-    watch.add_argument("--publication", metavar="PATH", help="publication file (default: nearest bulletin.yaml)")
-    watch.add_argument("--theme", metavar="NAME|PATH", help="theme name or theme YAML file")
+    watch.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
+    watch.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
 
-    imp = sub.add_parser("import", help="read an archived issue (.txt, .docx, .pdf) into issue YAML")
-    imp.add_argument("source", metavar="FILE")
+    imp = command(sub, "import", "read an archived issue (.txt, .docx, .pdf) into issue YAML",
+                  "bulletin import archive/2018-0602.pdf -o issues/2018-0602.yaml",
+                  "bulletin import 快讯0609.docx")
+    imp.add_argument("source", metavar="FILE", help="the archived issue: a .txt, .docx or .pdf file")
     imp.add_argument("-o", "--output", metavar="ISSUE.yaml", help="the issue file to write (default: FILE.yaml)")
     imp.add_argument("--publication", metavar="PATH",
                      help="publication file whose footer and closing to drop (default: nearest bulletin.yaml)")
     imp.add_argument("--force", action="store_true", help="overwrite an existing issue file and images")
 
-    new = sub.add_parser("new", help="start the next issue: number and date filled in, same sections, no articles")
+    new = command(sub, "new", "start the next issue: number and date filled in, same sections, no articles",
+                  "bulletin new                                    # after the latest issue in issues/",
+                  "bulletin new --from issues/2018-0602.yaml --date 2018-06-11")
     new.add_argument("--from", dest="previous", metavar="ISSUE.yaml",
                      help="the issue to follow (default: the latest issue in issues/ or the current folder)")
     new.add_argument("-o", "--output", metavar="ISSUE.yaml", help="the file to write (default: YEAR-NUMBER.yaml)")
     new.add_argument("--date", metavar="YYYY-MM-DD", help="the new issue's date (default: a week after the last)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of issue, publication or theme files (for editors)")
+    schema = command(sub, "schema", "print the JSON Schema of issue, publication or theme files (for editors)",
+                     "bulletin schema issue > issue.schema.json",
+                     "bulletin schema --write schemas/                # all three, as the repository keeps them")
     schema.add_argument("kind", nargs="?", choices=["issue", "publication", "theme"], default="issue",
                         help="which file's schema (default: issue)")
     schema.add_argument("--write", metavar="DIR", help="write all three as DIR/KIND.schema.json instead")
