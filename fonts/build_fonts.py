@@ -2,6 +2,7 @@
 
     python fonts/build_fonts.py                 # writes fonts/NotoSerifSC-Regular.ttf, …Bold.ttf, NotoSansSC-Bold.ttf
     python fonts/build_fonts.py --check         # rebuilds in a temporary folder and compares bytes with fonts/
+    python fonts/build_fonts.py --face-cache    # only rewrites fonts/cache/ (the faces' parsed-metrics records)
 
 Each face is the Simplified Chinese member of a Noto CJK collection, subset to the characters a
 bulletin prints (see COVERAGE), its CFF outlines converted to quadratic TrueType outlines (ReportLab
@@ -29,7 +30,7 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
 
 from layout.fonts.convert import CU2QU_MAX_ERR, convert_to_truetype
-from layout.fonts.registry import load_face
+from layout.fonts.registry import bundled_face_cache_dir, bundled_face_records, load_face
 from layout.fonts.spec import FontSpec
 
 SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -183,7 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
     parser.add_argument("--jobs", type=int, default=1, help="faces built in parallel")
     parser.add_argument("--check", action="store_true", help="rebuild into a temporary folder and compare bytes")
+    parser.add_argument("--face-cache", action="store_true", help="only rewrite the face records in fonts/cache/")
     args = parser.parse_args(argv)
+
+    if args.face_cache:
+        write_face_cache()
+        return 0
 
     version = installed_package_version()
     if version != DEBIAN_VERSION:
@@ -200,7 +206,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         verify_reportlab(path)
         summary = summarize_face(path)
         print(" ".join(f"{key}={value}" for key, value in summary.items()))
+    write_face_cache()
     return 0
+
+
+def write_face_cache() -> None:
+    """Rewrite fonts/cache/: the parsed-face records of the bundled faces (layout/fonts/facecache.py), so a
+    render restores them instead of parsing 21,000 glyphs per face; records of older faces are removed."""
+    folder = bundled_face_cache_dir()
+    folder.mkdir(exist_ok=True)
+    records = bundled_face_records()
+    for stale in folder.glob("*.face"):
+        if stale.name not in records:
+            stale.unlink()
+    for name, data in records.items():
+        (folder / name).write_bytes(data)
+        print(f"{folder.name}/{name}: {len(data):,} bytes")
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def test_truetype_is_registered_as_is(ttf: Path, isolated_fonts: Path) -> None:
     assert face.advance("语") == 0.5  # .notdef, what ReportLab would draw
     # ReportLab draws a no-break space with the space glyph, so the face covers it too.
     assert face.coverage() == frozenset(map(ord, HAN + PUNCTUATION + "ABab1 \u00a0"))
-    assert not isolated_fonts.exists()  # nothing to convert
+    assert not list(isolated_fonts.glob("*.ttf"))  # nothing converted (the face cache keeps only its record)
 
 
 def test_same_spec_loads_once(ttf: Path) -> None:
@@ -181,7 +181,9 @@ def test_two_processes_converting_at_once_both_succeed(
     with context.Pool(2) as pool:
         results = pool.starmap(_load_in_child, [(FontSpec(otf), barrier)] * 2)
     assert results[0] == results[1]
-    assert sorted(os.listdir(isolated_fonts)) == [Path(results[0][0]).name]  # no temporary files left
+    files = os.listdir(isolated_fonts)
+    assert [name for name in files if name.endswith(".ttf")] == [Path(results[0][0]).name]
+    assert not [name for name in files if name.endswith(".tmp")]  # no temporary files left
     assert load_face(FontSpec(otf)).path == Path(results[0][0])
 
 

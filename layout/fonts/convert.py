@@ -12,10 +12,12 @@ import os
 import re
 import tempfile
 from pathlib import Path
-
-from fontTools.ttLib import TTCollection, TTFont, newTable
+from typing import TYPE_CHECKING
 
 from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
+
+if TYPE_CHECKING:  # fontTools is imported where a font is read or converted: a render from the face cache needs none
+    from fontTools.ttLib import TTFont
 
 # font units; cu2qu error allowed when turning cubic curves into quadratic ones. One unit of a
 # 1000-unit em is 0.01 pt at 10 pt type: invisible, and it keeps the glyf table small.
@@ -36,6 +38,7 @@ def convert_to_truetype(font: TTFont, max_err: float = CU2QU_MAX_ERR) -> None:
     # Imported here: only conversion needs them, and they cost a tenth of a second at every start.
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
 
     if "glyf" not in font:
         glyph_order = font.getGlyphOrder()
@@ -101,6 +104,8 @@ def font_cache_dir() -> Path:
 
 def resolve_truetype(path: Path, raw: bytes, digest: str, spec: FontSpec) -> tuple[Path, str]:
     """(static TrueType file, label) for the face: `path` itself, or a converted copy in the font cache."""
+    from fontTools.ttLib import TTFont, TTLibError
+
     is_collection = raw[:4] == b"ttcf"
     try:
         if is_collection:
@@ -113,7 +118,7 @@ def resolve_truetype(path: Path, raw: bytes, digest: str, spec: FontSpec) -> tup
         variable = "fvar" in font
         if spec.weight is not None:
             check_weight(path, font, spec.weight)
-    except FONT_READ_ERRORS as exc:
+    except (TTLibError, *FONT_READ_ERRORS) as exc:
         raise FontError(f"{path}: not a TrueType/OpenType font ({exc})") from None
     if not is_collection and not variable and "glyf" in font:
         return path, label  # TrueType as is
@@ -127,6 +132,8 @@ def resolve_truetype(path: Path, raw: bytes, digest: str, spec: FontSpec) -> tup
 
 def select_collection_face(path: Path, raw: bytes, spec: FontSpec) -> tuple[int, str]:
     """(index, PostScript name) of the collection face `spec` names by index or by name (default: face 0)."""
+    from fontTools.ttLib import TTCollection
+
     fonts = TTCollection(io.BytesIO(raw), lazy=True).fonts
     names = [(f["name"].getDebugName(6) or "", f["name"].getDebugName(4) or "") for f in fonts]
     listing = "; ".join(f"{i}: {ps}" + (f" ({full})" if full else "") for i, (ps, full) in enumerate(names))
@@ -171,6 +178,8 @@ def build_cached_truetype(raw: bytes, index: int, weight: float | None, target: 
     Two processes converting the same font at once each write their own temporary file and
     rename it over `target`; the results are identical, so either rename wins.
     """
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         font = TTFont(io.BytesIO(raw), fontNumber=index, lazy=False, recalcTimestamp=False)
         if "fvar" in font:
@@ -179,7 +188,7 @@ def build_cached_truetype(raw: bytes, index: int, weight: float | None, target: 
 
             font = instancer.instantiateVariableFont(font, limits, static=True)
         convert_to_truetype(font)
-    except FONT_READ_ERRORS as exc:
+    except (TTLibError, *FONT_READ_ERRORS) as exc:
         raise FontError(f"{target.name}: cannot convert the font to TrueType ({exc})") from None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,18 +9,21 @@ from __future__ import annotations
 import hashlib
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import overload
+from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFNameBytes, TTFontFace
 from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
 
 from layout.caches import FileCache
-from layout.fonts.convert import UNSAFE_NAME_CHARS, resolve_truetype
+from layout.fonts import facecache
+from layout.fonts.convert import UNSAFE_NAME_CHARS, font_cache_dir, resolve_truetype
 from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
 
 # em; stroke width that the drawing code gives a synthetic-bold face (text render mode 2, fill + stroke)
@@ -217,6 +220,9 @@ class _State:
     """What this process registered with ReportLab; `generation` counts ReportLab registry resets."""
 
     registered: set[str] = field(default_factory=set)
+    # the font cache's on-disk digest index (layout/fonts/facecache.py), read once; its entries check themselves
+    # against each font file's size, times and inode, so it is never stale
+    digests: dict[str, object] = field(default_factory=dict)
     generation: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -259,17 +265,51 @@ def load_face(spec: FontSpec) -> Face:
 
 def load_font_data(path: Path, spec: FontSpec) -> _FontData:
     """Parse (or find in the process cache) the font `spec` selects in `path`, converting it when needed."""
+    cache_dir = font_cache_dir()
     try:
-        raw = path.read_bytes()
+        digest = facecache.content_digest(path, path.stat(), cache_dir, _STATE.digests)
     except OSError as exc:
         raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
-    digest = hashlib.sha256(raw).hexdigest()
     key = (digest, spec.index, spec.face_name, spec.weight)
     data = _FONT_DATA.get(key)
     if data is None:
-        registered, label = resolve_truetype(path, raw, digest, spec)
-        data = _FONT_DATA.put(key, parse_metrics(registered, label, digest))
+        # A face parsed before (by any process) is restored from its record; only a new one is parsed.
+        face_key = facecache.FaceKey(digest, spec.index, spec.face_name, spec.weight)
+        record = facecache.load(face_key, path, [bundled_face_cache_dir(), cache_dir], cache_dir)
+        if record is not None:
+            data = font_data(restored_font(font_name(record.label, digest), record), record.truetype)
+        else:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
+            registered, label = resolve_truetype(path, raw, digest, spec)
+            data = parse_metrics(registered, label, digest)
+            encoded = facecache.encode(vars(data.rl_font.face), "" if registered == path else registered.name, label)
+            if encoded is not None:
+                facecache.store(face_key, encoded, cache_dir)
+        data = _FONT_DATA.put(key, data)
     return data
+
+
+def bundled_face_cache_dir() -> Path:
+    """The prebuilt face records of the bundled fonts (fonts/cache/, written by fonts/build_fonts.py)."""
+    return bundled_fonts_dir() / "cache"
+
+
+def bundled_face_records() -> dict[str, bytes]:
+    """File name -> content of the face records fonts/cache/ should hold: each bundled font parsed afresh."""
+    records: dict[str, bytes] = {}
+    for path in sorted(bundled_fonts_dir().glob("*.ttf")):
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        registered, label = resolve_truetype(path, raw, digest, FontSpec(path))
+        data = parse_metrics(registered, label, digest)
+        record = facecache.encode(vars(data.rl_font.face), "", label)
+        if record is None:
+            raise FontError(f"{path}: the face cannot be stored as a face record")
+        records[facecache.FaceKey(digest).filename()] = record
+    return records
 
 
 
@@ -279,12 +319,22 @@ def parse_metrics(path: Path, label: str, digest: str) -> _FontData:
     ReportLab must parse the file to embed it anyway; reading cmap and hmtx a second time with fontTools
     doubled the cost of loading a 21,000-glyph CJK face. The face registers as bul-<label>-<hash>.
     """
-    name = f"bul-{UNSAFE_NAME_CHARS.sub('', label)}-{digest[:8]}"
     try:
-        rl_font = RLTTFont(name, str(path))
+        rl_font = RLTTFont(font_name(label, digest), str(path))
     except (TTFError, OSError, *FONT_READ_ERRORS) as exc:
         raise FontError(f"{path}: not a usable TrueType font ({exc})") from None
+    return font_data(rl_font, path)
+
+
+def font_name(label: str, digest: str) -> str:
+    """The name a face registers under with ReportLab: bul-<label>-<8 hex of the font file's SHA-256>."""
+    return f"bul-{UNSAFE_NAME_CHARS.sub('', label)}-{digest[:8]}"
+
+
+def font_data(rl_font: RLTTFont, path: Path) -> _FontData:
+    """Our metrics, taken from ReportLab's parse of the face (fresh, or restored from its face record)."""
     face = rl_font.face
+    name = rl_font.fontName
     family = face.familyName.decode("utf-8", "replace") if isinstance(face.familyName, bytes) else face.familyName
     return _FontData(
         label=name,
@@ -300,6 +350,52 @@ def parse_metrics(path: Path, label: str, digest: str) -> _FontData:
         notdef_advance=face.defaultWidth / 1000,
         rl_font=rl_font,
     )
+
+
+class _RestoredFace(TTFontFace):
+    """A TTFontFace restored from a face record (layout/fonts/facecache.py): the parser's attributes, with the
+    file's bytes (mapped), the metrics and glyph offsets subsetting reads and the glyph → characters table
+    shaping reads made on first use."""
+
+    def __getattr__(self, name: str) -> object:  # only called for attributes not set
+        if name == "_ttf_data":
+            value: object = facecache.map_file(Path(self.__dict__["filename"]))
+        elif name in facecache.LAZY_TABLES:
+            value = facecache.lazy_table(name, self.__dict__["_packed"])
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
+        return value
+
+
+def restored_font(name: str, record: facecache.FaceRecord) -> RLTTFont:
+    """A ReportLab TTFont over a face restored from its record: what `TTFont(name, path)` builds, without parsing
+    the file (tests/test_facecache.py compares the two attribute by attribute)."""
+    face = _RestoredFace.__new__(_RestoredFace)
+    state = face.__dict__
+    state.update(record.attrs)
+    for key, text in record.names.items():
+        state[key] = TTFNameBytes(text.encode("utf8"))
+    state["filename"] = str(record.truetype)
+    state["_pos"] = 0
+    state["_pdfScale"] = _units_scale(record.attrs["unitsPerEm"])
+    state["_packed"] = record.packed
+    font = RLTTFont.__new__(RLTTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+    return font
+
+
+def _units_scale(units_per_em: int) -> Callable[[float], float]:
+    """ReportLab's font units → thousandths of an em, as its parser builds it."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
 
 
 def register_font(data: _FontData) -> None:

@@ -6,10 +6,9 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTLibError
-
-# what fontTools raises on a damaged or truncated font file
-FONT_READ_ERRORS = (TTLibError, KeyError, AssertionError, IndexError, ValueError, EOFError, struct.error)
+# what a font parser raises on a damaged or truncated font file (fontTools' own TTLibError aside: convert.py adds
+# it where fontTools reads, so that a render from the face cache never imports fontTools)
+FONT_READ_ERRORS = (KeyError, AssertionError, IndexError, ValueError, EOFError, struct.error)
 
 
 class FontError(Exception):
