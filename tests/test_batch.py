@@ -296,8 +296,10 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
         write_issue(folder / f"issue-{k:02d}.yaml", 2019, str(k + 1), "关于征集科技创新合作项目的通知", articles=3)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A shell's background job starts with Ctrl-C ignored, and children inherit that: give the batch the default.
     process = subprocess.Popen([sys.executable, "-m", "layout", "batch", str(folder), "-o", str(out), "-j", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("rendered "):
