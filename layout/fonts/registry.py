@@ -32,6 +32,8 @@ SYNTHETIC_BOLD_STROKE_EM = 0.03
 JOINERS = frozenset(["\u200c", "\u200d", *map(chr, range(0xFE00, 0xFE10)), *map(chr, range(0xE0100, 0xE01F0))])
 # Unicode categories no font is expected to draw (controls, format characters, line/paragraph separators)
 INVISIBLE_CATEGORIES = frozenset(["Cc", "Cf", "Zl", "Zp"])
+# the cmap's end-of-table sentinel, which ReportLab keeps in its tables but which is no character
+NOT_A_CHARACTER = "\uffff"
 # how a character joins the run before it in FontChain.split
 _STAYS_NEVER, _STAYS_ALWAYS, _STAYS_IF_DRAWN = 0, 1, 2
 
@@ -47,9 +49,14 @@ class _FontData:
     units_per_em: int
     ascent: float
     descent: float
-    advances: dict[str, float]  # character -> advance in em, for every character of the cmap
+    # code point -> advance in thousandths of an em (ReportLab's own table). ReportLab also maps U+00A0 to the
+    # space glyph when the font lacks it (so it draws), and keeps the cmap's 0xFFFF end-of-table sentinel.
+    widths: dict[int, float]
     notdef_advance: float
     rl_font: RLTTFont = field(compare=False, repr=False)  # the parsed face ReportLab embeds from
+    # character -> advance in em, filled as characters are asked for: a render asks for a few hundred of the
+    # 21,000, and building the table whole cost more than the rest of restoring a face from its record
+    advances: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Face:
@@ -103,11 +110,16 @@ class Face:
 
     def has(self, ch: str) -> bool:
         """Whether the face's cmap maps the character."""
-        return ch in self._advances
+        return len(ch) == 1 and ch != NOT_A_CHARACTER and ord(ch) in self._data.widths
 
     def advance(self, ch: str) -> float:
         """Advance width of `ch` in em; for a character the face lacks, that of .notdef (what ReportLab draws)."""
-        return self._advances.get(ch, self._notdef)
+        try:
+            return self._advances[ch]
+        except KeyError:
+            width = self._data.widths.get(ord(ch)) if self.has(ch) else None
+            advance = self._advances[ch] = self._notdef if width is None else width / 1000
+            return advance
 
     def pdf_chunks(self, text: str, document: object) -> list[tuple[str, bytes]]:
         """`text` as (PDF font resource, encoded bytes) pieces, one per embedded subset of ≤256 glyphs.
@@ -121,7 +133,7 @@ class Face:
     def coverage(self) -> frozenset[int]:
         """Every code point the face maps."""
         if self._coverage is None:
-            self._coverage = frozenset(map(ord, self._advances))
+            self._coverage = frozenset(self._data.widths) - {ord(NOT_A_CHARACTER)}
         return self._coverage
 
     def __repr__(self) -> str:
@@ -344,9 +356,7 @@ def font_data(rl_font: RLTTFont, path: Path) -> _FontData:
         units_per_em=face.unitsPerEm,
         ascent=face.ascent / 1000,  # ReportLab keeps metrics in thousandths of an em (OS/2 typo values)
         descent=face.descent / 1000,
-        # ReportLab also maps U+00A0 to the space glyph when the font lacks it (so it draws), and keeps the
-        # cmap's 0xFFFF end-of-table sentinel, which is no character.
-        advances={chr(cp): width / 1000 for cp, width in face.charWidths.items() if cp != 0xFFFF},
+        widths=face.charWidths,
         notdef_advance=face.defaultWidth / 1000,
         rl_font=rl_font,
     )
