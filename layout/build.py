@@ -9,13 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
-from reportlab.platypus.flowables import Flowable
 
 from layout import __version__
 from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.model import Issue
+from layout.platypus import BaseDocTemplate, Flowable, LayoutError
 from layout.story import StoryContext, build_story
 from layout.styles import Style, resolve_styles
 from layout.templates import Furniture, alternate_pages, make_templates

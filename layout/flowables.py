@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from reportlab.platypus.flowables import Flowable
-
 from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import SourcePos
 from layout.model import Run, Text
+from layout.platypus import Flowable
 from layout.styles import Style
 from layout.text.compose import Alignment, Line, Span
 from layout.theme import CMYK, TocSpec

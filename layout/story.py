@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from typing import cast
 
 from PIL import Image as PILImage
-from reportlab.platypus import Image as RLImage
-from reportlab.platypus import PageBreak, Table, TableStyle
-from reportlab.platypus.flowables import Flowable
 
 from layout import model
 from layout.buildstate import ComposeCache, PageRecord
@@ -26,6 +23,8 @@ from layout.flowables import (
     text_block,
 )
 from layout.model import Align, Issue, Run, Text
+from layout.platypus import Flowable, PageBreak, Table, TableStyle
+from layout.platypus import Image as RLImage
 from layout.styles import Style
 from layout.text.compose import Alignment
 from layout.theme import Theme

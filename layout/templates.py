@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.doctemplate import BaseDocTemplate, NextPageTemplate, PageTemplate
-from reportlab.platypus.frames import Frame
 
 from layout.buildstate import ComposeCache, PageRecord
 from layout.model import Issue, Text
+from layout.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
 from layout.styles import Style
 from layout.text.compose import Alignment, Line
 from layout.theme import Theme

@@ -25,8 +25,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("fonts", ("layout.fonts", "layout.systemfonts")),
     ("theme", ("layout.theme", "layout.theme_schema")),
     ("source", ("layout.loader", "layout.validate", "layout.schema")),
-    ("typesetting", ("layout.styles", "layout.typeset", "layout.buildstate", "layout.flowables", "layout.templates",
-                     "layout.story", "layout.build")),
+    ("typesetting", ("layout.platypus", "layout.styles", "layout.typeset", "layout.buildstate", "layout.flowables",
+                     "layout.templates", "layout.story", "layout.build")),
     ("documents", ("layout.render", "layout.check", "layout.snapshot", "layout.pdfdiff", "layout.quality",
                    "layout.manifest", "layout.volume", "layout.executors", "layout.batch", "layout.watch")),
     ("commands", ("layout.commands",)),
@@ -38,6 +38,8 @@ RESTRICTED: dict[str, tuple[str, ...]] = {
     "reportlab.pdfbase.pdfmetrics": ("layout.fonts.registry",),
     "reportlab.pdfbase.ttfonts": ("layout.fonts.registry",),
     "reportlab.rl_config": ("layout.fonts.registry",),
+    # platypus is imported through layout.platypus, which spares every render a slow pattern compile at import
+    "reportlab.platypus": ("layout.platypus",),
 }
 # The composer stays independent of any PDF or font engine.
 COMPOSER_FORBIDDEN = ("reportlab", "fontTools", "pypdf", "pdfplumber", "PIL")
