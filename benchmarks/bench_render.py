@@ -259,10 +259,19 @@ def busy_machine_warning() -> str | None:
             "for a CPU, CPU times are the steadier comparison")  # fmt: skip
 
 
-def bench_issue(issue: Path, label: str, runs: int, renders: int, workdir: Path) -> str:
+def compare_issue(
+    issue: Path, runs: int, renders: int, workdir: Path
+) -> tuple[EngineResult, EngineResult]:
+    """Both engines on one issue: (bulletin, typst)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     ours_pdf, peer_pdf = workdir / "bulletin.pdf", workdir / "typst.pdf"
     ours = measure_engine("bulletin", bulletin_command(issue, ours_pdf), ours_pdf, issue, runs, renders)
     peer = measure_engine("typst", typst_command(issue, peer_pdf), peer_pdf, issue, runs, renders)
+    return ours, peer
+
+
+def bench_issue(issue: Path, label: str, runs: int, renders: int, workdir: Path) -> str:
+    ours, peer = compare_issue(issue, runs, renders, workdir)
     return format_report(f"bulletin vs Typst: {label}", ours, peer, runs, renders)
 
 

@@ -14,9 +14,16 @@ DEPENDENCIES = {"typst": "typst", "psutil": "psutil"}  # import name -> PyPI nam
 
 def ensure_dependencies() -> None:
     """Install the benchmarks' own dependencies into this interpreter if they are missing."""
-    missing = [pkg for mod, pkg in DEPENDENCIES.items() if importlib.util.find_spec(mod) is None]
+    missing = [pkg for mod, pkg in DEPENDENCIES.items() if not is_installed(mod)]
     if missing:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *missing])
+
+
+def is_installed(module: str) -> bool:
+    """Whether `module` is a real installed module, not only a folder of the same name on sys.path (the scripts'
+    own folder holds typst/, the peer template, which Python would import as an empty namespace package)."""
+    spec = importlib.util.find_spec(module)
+    return spec is not None and spec.origin is not None
 
 
 def child_environment() -> dict[str, str]:
