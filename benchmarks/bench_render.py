@@ -101,13 +101,17 @@ def worker_command(engine: str, issue: Path, out: Path, renders: int) -> list[st
 
 
 def time_calls(call: Callable[[], int], renders: int) -> dict[str, object]:
-    """Call `call` `renders` times; the first call is cold (imports done, caches empty), the rest warm."""
-    times, pages = [], 0
+    """Call `call` `renders` times; the first call is cold (imports done, caches empty), the rest warm.
+
+    Wall and CPU time of each call (the process's CPU: all of Typst's threads count in full).
+    """
+    times, cpu, pages = [], [], 0
     for _ in range(renders):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         pages = call()
         times.append(time.perf_counter() - started)
-    return {"cold": times[0], "warm": times[1:], "pages": pages}
+        cpu.append(time.process_time() - started_cpu)
+    return {"cold": times[0], "warm": times[1:], "warm_cpu": cpu[1:], "pages": pages}
 
 
 def run_worker(engine: str, issue: Path, out: Path, renders: int) -> dict[str, object]:
@@ -207,6 +211,7 @@ def rows_for(result: EngineResult) -> dict[str, float | None]:
         "whole process: peak RSS (MiB)": median([r.max_rss_mib for r in result.process]),
         "in process: first render (s)": t.get("cold"),  # type: ignore[dict-item]
         "in process: warm render (s)": median(warm),  # type: ignore[arg-type]
+        "in process: warm render CPU (s)": median(t.get("warm_cpu") or []),  # type: ignore[arg-type]
         "in process: peak RSS (MiB)": result.worker.max_rss_mib if result.worker else None,
         "typst: incremental recompile (s)": median(incremental),  # type: ignore[arg-type]
     }
