@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
@@ -43,27 +43,48 @@ class LayoutOnlyCanvas(Canvas):
         pass
 
 
-def build_pdf(issue: Issue, theme: Theme, *, cache: ComposeCache | None = None) -> BuildResult:
+# Called at the end of every page a pass lays out: (pass number, pages so far in that pass).
+Progress = Callable[[int, int], None]
+
+
+def build_pdf(
+    issue: Issue, theme: Theme, *, cache: ComposeCache | None = None, progress: Progress | None = None
+) -> BuildResult:
     """Lay out `issue` until the contents' page numbers are stable (at most MAX_PASSES) and return the PDF.
 
     The first pass is a trial that only records where articles land (the contents' size does not depend on
     its numbers); each later pass writes the PDF with the previous pass's numbers and is the last one as soon
     as its own record matches them, so a normal issue takes one trial and one real pass. A `cache` kept
-    between builds (`bulletin watch`) spares composing again what did not change.
+    between builds (`bulletin watch`) spares composing again what did not change. `progress` hears of
+    every page laid out (long renders show it on a terminal).
     """
     cache = ComposeCache() if cache is None else cache
     styles = resolve_styles(theme)
     log.info("Step 4 - Trial layout")
-    previous, _, _ = _build_once(issue, theme, styles, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas)
+    previous, _, _ = _build_once(issue, theme, styles, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas,
+                                 on_page=_for_pass(progress, 1))
     for passes in range(2, MAX_PASSES + 1):
         log.info("Step 5 - Layout and PDF, pass %d", passes)
-        record, pdf, pages = _build_once(issue, theme, styles, cache, previous, canvasmaker=Canvas)
+        record, pdf, pages = _build_once(issue, theme, styles, cache, previous, canvasmaker=Canvas,
+                                         on_page=_for_pass(progress, passes))
         if record.pages == previous.pages:
             break
         previous = record
     else:
         log.warning("contents page numbers still changed after %d passes", MAX_PASSES)
     return BuildResult(pdf=pdf, pages=pages, passes=passes, record=record)
+
+
+def _for_pass(progress: Progress | None, number: int) -> Callable[[str, int], None] | None:
+    """ReportLab's progress callback ("PAGE", page number) for one pass, or None."""
+    if progress is None:
+        return None
+
+    def on_progress(kind: str, value: int) -> None:
+        if kind == "PAGE":
+            progress(number, value)
+
+    return on_progress
 
 
 class IssueDocTemplate(BaseDocTemplate):
@@ -95,6 +116,7 @@ def _build_once(
     previous: PageRecord,
     *,
     canvasmaker: type[Canvas],
+    on_page: Callable[[str, int], None] | None = None,
 ) -> tuple[PageRecord, bytes, int]:
     record = PageRecord()
     buffer = io.BytesIO()
@@ -117,6 +139,8 @@ def _build_once(
         initialFontSize=styles["body"].size,
     )
     story = [alternate_pages(), *build_story(issue, StoryContext(theme, styles, cache, record, previous))]
+    if on_page is not None:
+        doc.setProgressCallBack(on_page)
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:

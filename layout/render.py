@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.build import build_pdf
+from layout.build import Progress, build_pdf
 from layout.fileio import write_atomically
 from layout.loader.issue import load_issue
 from layout.model import Issue
@@ -27,7 +27,7 @@ class RenderResult:
 
 def render_issue(
     source: Path, output: Path | None = None, *, publication: Path | None = None, theme: str | Path | None = None,
-    pdfa: bool = False,
+    pdfa: bool = False, progress: Progress | None = None,
 ) -> RenderResult:
     """Render one issue to `output` (default out/<stem>.pdf); with `pdfa`, as PDF/A-2b (layout/pdfa.py).
 
@@ -36,15 +36,16 @@ def render_issue(
     started = time.perf_counter()
     issue = load_issue(Path(source), publication=publication)  # source → model
     resolved = validate_issue(issue, theme)  # → theme, every character covered by a font
-    return render_loaded(issue, resolved, output, started=started, pdfa=pdfa)
+    return render_loaded(issue, resolved, output, started=started, pdfa=pdfa, progress=progress)
 
 
 def render_loaded(
-    issue: Issue, theme: Theme, output: Path | None = None, *, started: float | None = None, pdfa: bool = False
+    issue: Issue, theme: Theme, output: Path | None = None, *, started: float | None = None, pdfa: bool = False,
+    progress: Progress | None = None,
 ) -> RenderResult:
     """Render an issue already loaded and validated (batch workers hash its inputs first) and write it."""
     started = time.perf_counter() if started is None else started
-    result = build_pdf(issue, theme)  # → flowables → pages → PDF
+    result = build_pdf(issue, theme, progress=progress)  # → flowables → pages → PDF
     pdf = archival(result.pdf) if pdfa else result.pdf
     path = output or DEFAULT_OUTPUT_DIR / f"{issue.stem}.pdf"
     write_atomically(path, pdf)

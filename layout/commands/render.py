@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from layout.commands.progress import RenderProgress
 from layout.errors import SourceError
 from layout.render import render_issue
 
@@ -24,8 +25,10 @@ def run_render(args: argparse.Namespace) -> int:
         if output and (len(sources) > 1 or output.is_dir() or not output.suffix):
             target = output / f"{source.stem}.pdf"
         publication = Path(args.publication) if args.publication else None
+        progress = RenderProgress(str(source))
         try:
-            result = render_issue(source, target, publication=publication, theme=args.theme, pdfa=args.pdfa)
+            result = render_issue(source, target, publication=publication, theme=args.theme, pdfa=args.pdfa,
+                                  progress=progress)
         except SourceError as exc:
             print(exc.report(), file=sys.stderr)
             status = 2
@@ -34,5 +37,7 @@ def run_render(args: argparse.Namespace) -> int:
             print(f"{source}: {exc}", file=sys.stderr)
             status = max(status, 1)
             continue
+        finally:
+            progress.clear()
         print(f"{result.path}  {result.pages} pages  {result.seconds:.2f} s")
     return status
