@@ -97,12 +97,14 @@ def test_render_without_arguments_renders_the_sample(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copytree(ISSUES, tmp_path / "issues")
+    reference = render_issue(ISSUES / "2018-0602.yaml", tmp_path / "reference" / "sample.pdf")
     monkeypatch.chdir(tmp_path)
     assert main(["render"]) == 0
     out = capsys.readouterr().out
-    assert "out/2018-0602.pdf" in out
-    assert "pages" in out
-    assert (tmp_path / "out" / "2018-0602.pdf").read_bytes().startswith(b"%PDF")
+    # It says where the PDF went and how many pages it has, and that PDF is the sample issue itself.
+    assert out.startswith(f"out/2018-0602.pdf  {reference.pages} pages  ")
+    assert (tmp_path / "out" / "2018-0602.pdf").read_bytes() == reference.path.read_bytes()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2018-0602.pdf"]  # nothing else written
 
 
 def make_long_issue(folder: Path, articles: int) -> Path:
