@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -51,8 +51,3 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Deduplicate on (pos, message) and order by position, so reports are stable."""
     unique = {(d.pos, d.message): d for d in diagnostics}
     return sorted(unique.values(), key=lambda d: (d.pos is None, d.pos or SourcePos("", 0, 0), d.message))
-
-
-def raise_if_any(diagnostics: Sequence[Diagnostic]) -> None:
-    if diagnostics:
-        raise SourceError(list(diagnostics))

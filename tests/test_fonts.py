@@ -301,8 +301,8 @@ def chain(tmp_path: Path) -> FontChain:
 def test_missing_character_comes_from_the_fallback(chain: FontChain) -> None:
     primary, fallback = chain
     assert chain.split("中文字，AB") == [(primary, "中文"), (fallback, "字，"), (primary, "AB")]
-    assert chain.face_for("国") is fallback
-    assert chain.face_for("😀") is None
+    assert chain[chain.first_index("国")] is fallback
+    assert chain.first_index("😀") == -1
 
 
 def test_spaces_and_joiners_stay_with_the_current_run(chain: FontChain) -> None:

@@ -182,11 +182,6 @@ class FontChain(Sequence[Face]):
         self._classes[ch] = (found, stays)
         return found, stays
 
-    def face_for(self, ch: str) -> Face | None:
-        """The face that draws `ch` on its own, or None when no face has it."""
-        found = self.first_index(ch)
-        return self._faces[found] if found >= 0 else None
-
     def split(self, text: str) -> list[tuple[Face, str]]:
         """Maximal runs of `text`, each with the face that draws it; the runs joined give `text` back.
 
