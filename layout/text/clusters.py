@@ -56,16 +56,29 @@ def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
     classes = list(map(classify, text))
     segments: list[Segment] = []
     seg = Segment(0, len(text))
+    # The loop runs once per cluster of every paragraph: names it uses are bound to locals once.
+    spaces, begins, ends, kinds = seg.spaces, seg.begins, seg.ends, seg.kinds
     pending_space = -1
     n = len(text)
     i = 0
-    latin, space, newline = CharClass.LATIN, CharClass.SPACE, CharClass.NEWLINE
+    latin, space, newline, ideo = CharClass.LATIN, CharClass.SPACE, CharClass.NEWLINE, CharClass.IDEO
+    kind_ideo, kind_latin, kind_docnum = Kind.IDEO, Kind.LATIN, Kind.DOCNUM
+    kind_pair, kind_punct = Kind.PAIR, Kind.PUNCT
     while i < n:
         c = classes[i]
+        if c == ideo and i not in docnums:  # most of a Chinese text: one character, one cluster
+            spaces.append(pending_space if begins else -1)
+            begins.append(i)
+            ends.append(i + 1)
+            kinds.append(kind_ideo)
+            pending_space = -1
+            i += 1
+            continue
         if c == newline:
             seg.stop = i
             segments.append(seg)
             seg = Segment(i + 1, n)
+            spaces, begins, ends, kinds = seg.spaces, seg.begins, seg.ends, seg.kinds
             pending_space = -1
             i += 1
             continue
@@ -75,25 +88,21 @@ def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
             i += 1
             continue
         if i in docnums:
-            j, kind = docnums[i], Kind.DOCNUM
+            j, kind = docnums[i], kind_docnum
         elif c == latin:
             j = i + 1
             while j < n and classes[j] == latin and j not in docnums:
                 j += 1
-            kind = Kind.LATIN
-        elif c == CharClass.IDEO:
-            j, kind = i + 1, Kind.IDEO
+            kind = kind_latin
         elif text.startswith(DASH_PAIR, i) or text.startswith(ELLIPSIS_PAIR, i):
-            j, kind = i + 2, Kind.PAIR
+            j, kind = i + 2, kind_pair
         else:
-            j, kind = i + 1, Kind.PUNCT
-        if seg.begins:
-            seg.spaces.append(pending_space)
-        else:
-            seg.spaces.append(-1)  # junction 0: the segment start (leading white space is dropped)
-        seg.begins.append(i)
-        seg.ends.append(j)
-        seg.kinds.append(kind)
+            j, kind = i + 1, kind_punct
+        # junction 0 is the segment start (leading white space is dropped)
+        spaces.append(pending_space if begins else -1)
+        begins.append(i)
+        ends.append(j)
+        kinds.append(kind)
         pending_space = -1
         i = j
     segments.append(seg)
@@ -108,13 +117,14 @@ def _junction_breaks(text: str, seg: Segment, strictness: Strictness) -> tuple[l
     no_start, no_end = NO_START[strictness], NO_END[strictness]
     pairs_may_start = PAIRS_MAY_START[strictness]
     out = [GLUE]
+    append = out.append
     begins, ends, kinds = seg.begins, seg.ends, seg.kinds
     held = [False] * len(begins)
+    pair = Kind.PAIR
     for j in range(1, len(begins)):
-        if kinds[j] == Kind.PAIR:
-            held[j] = not pairs_may_start
+        if kinds[j] == pair:
+            stays = held[j] = not pairs_may_start
         else:
-            held[j] = text[begins[j]] in no_start
-        prohibited = held[j] or text[ends[j - 1] - 1] in no_end
-        out.append(GLUE if prohibited else BREAK)
+            stays = held[j] = text[begins[j]] in no_start
+        append(GLUE if stays or text[ends[j - 1] - 1] in no_end else BREAK)
     return out, held

@@ -53,7 +53,7 @@ class ComposeOptions:
     last_line_reserve: float = 0.0  # pt kept free at the end of the last line (TOC leader + page number)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Glyph:
     text: str  # one character as in the source (a source space that became CJK–Latin spacing is dropped)
     style: Hashable

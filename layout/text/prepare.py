@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,19 +81,16 @@ def measure_chars(
         styles.extend([style] * count)
         sizes.extend([span.size] * count)
         cache = caches.setdefault(style, {})
-        for ch in span.text:
-            adv = cache.get(ch)
-            if adv is None:
-                key = " " if ch.isspace() and ch != "\u3000" else ch  # every break space measures as U+0020
-                adv = cache[ch] = 0.0 if ch == "\n" else float(measure(style, key))
-            nat.append(adv)
+        for ch in set(span.text).difference(cache):
+            key = " " if ch.isspace() and ch != "\u3000" else ch  # every break space measures as U+0020
+            cache[ch] = 0.0 if ch == "\n" else float(measure(style, key))
+        nat.extend(map(cache.__getitem__, span.text))
     chars = Chars(
         text, styles, sizes, nat, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [False] * n, [0.0] * n, [False] * n
     )
     inks = ink_table(centred_marks)
-    for i, ch in enumerate(text):
-        if ch not in inks:
-            continue
+    for found in _ink_marks(centred_marks).finditer(text):
+        i, ch = found.start(), found.group()
         ink = inks[ch]
         if abs(nat[i] - sizes[i]) > FULL_WIDTH_TOLERANCE * sizes[i]:
             continue
@@ -105,6 +103,12 @@ def measure_chars(
     for m in DOCNUM_RE.finditer(text):
         _space_docnum(chars, m.start(), m.end())
     return chars
+
+
+@lru_cache(maxsize=2)
+def _ink_marks(centred_marks: bool) -> re.Pattern[str]:
+    """A pattern matching any mark of `ink_table(centred_marks)`: measure_chars visits only those characters."""
+    return re.compile("[" + re.escape("".join(ink_table(centred_marks))) + "]")
 
 
 def _space_docnum(chars: Chars, start: int, stop: int) -> None:
@@ -276,8 +280,9 @@ def _measure(
     han_sum = [0] * (n + 1)
     total = 0.0
     hans = 0
+    ideo, punct = Kind.IDEO, Kind.PUNCT
     for k, (b, e, kind) in enumerate(units):
-        if kind == Kind.IDEO or kind == Kind.PUNCT:
+        if kind == ideo or kind == punct:
             total += nat[b] - rl[b] - rr[b]
             hans += is_han(text[b])
         else:
