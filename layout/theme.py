@@ -3,7 +3,7 @@ against `layout.theme_schema` (every problem with its file:line:col) and resolve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +303,8 @@ class _Reader:
                 return None
             source = load_yaml(current, display_name(current))
             if source.diagnostics or source.root is None:
-                self.problems += source.diagnostics
+                self.problems += [replace(d, hint="see docs/theme.md") if d.message == "file is empty" else d
+                                  for d in source.diagnostics]
                 return None
             w = Walker(source)
             if not isinstance(source.root, MappingNode):
@@ -516,12 +517,13 @@ class _Reader:
                 lacking = ", ".join(opt for opt in ("font", "size", "leading") if opt not in values)
                 self.error(self.items[f"styles.{name}"].key_pos, f"style `{name}` has no `parent:` and no {lacking}")
                 continue
+            # named by the key that says it (styles inheriting it would repeat the same problem)
             for opt in ("font", "bold_font"):
                 if opt in origin and values[opt] not in roles:
-                    self.error(self.items[origin[opt]].pos, f"style `{name}` names unknown font role "
-                               f"`{values[opt]}`", suggestion(values[opt], roles) or f"roles: {', '.join(roles)}")
+                    self.error(self.where(origin[opt]), f"{origin[opt]} names unknown font role `{values[opt]}`",
+                               suggestion(values[opt], roles) or f"roles: {', '.join(roles)}")
             if values["color"] not in colors:
-                self.error(self.where(origin["color"]), f"style `{name}` names unknown colour `{values['color']}`",
+                self.error(self.where(origin["color"]), f"{origin['color']} names unknown colour `{values['color']}`",
                            suggestion(values["color"], colors) or f"colours: {', '.join(colors)}")
             values.setdefault("bold_font", values["font"])
             values["align"] = Alignment(values["align"])

@@ -248,8 +248,10 @@ class Text(ValueType):
     label = "text"
 
     def parse(self, node: Node) -> str:
-        if not isinstance(node, ScalarNode) or node.tag != STR or not node.value.strip():
+        if not isinstance(node, ScalarNode) or node.tag != STR:
             raise InvalidValueError(f"must be text, not {describe(node)}")
+        if not node.value.strip():
+            raise InvalidValueError("is empty")
         value = node.value
         if self.single_char and (len(value) != 1 or unicodedata.category(value)[0] in "CZ"):
             raise InvalidValueError(f"must be one visible character, not {describe(node)}")

@@ -204,6 +204,11 @@ def test_a_style_only_used_as_a_parent_is_allowed(tmp_path: Path) -> None:
         ("composition:\n  min_last_line_han: 1.5", "t.yaml:3:22: composition.min_last_line_han must be a whole "
                                                    "number, not the number 1.5"),
         ("toc:\n  leader: '..'", "t.yaml:3:11: toc.leader must be one visible character, not the text '..'"),
+        ("toc:\n  leader: ' '", "t.yaml:3:11: toc.leader is empty"),
+        ("styles:\n  body: {color: grey}", "t.yaml:3:17: styles.body.color names unknown colour `grey` (colours: "
+                                           "text, masthead, rule, header, link)"),
+        ("styles:\n  body: {font: sans}", "t.yaml:3:16: styles.body.font names unknown font role `sans` (roles: "
+                                          "body, body-bold, heading)"),
         ("fonts:\n  song: {file: NotoSerifSC-Regular.ttf, synthetic_bold: 1}",
          "t.yaml:3:57: fonts.song.synthetic_bold must be true or false, not the number 1"),
         ("fonts:\n  song: {file: NotoSerifSC-Regular.ttf, system: Noto Serif CJK SC}",
@@ -536,3 +541,7 @@ def test_checking_the_publication_file_checks_its_theme(tmp_path: Path, publicat
     assert capsys.readouterr().err == "t.yaml:3:15: toc.leader_gap must be at least 0.1 (got 0)\n"
     write(tmp_path / "t.yaml", "parent: default\n")
     assert main(["check", "bulletin.yaml"]) == 0
+
+
+def test_an_empty_theme_file_points_at_the_theme_docs() -> None:
+    assert only_problem("") == "t.yaml:1:1: file is empty (see docs/theme.md)"
