@@ -251,3 +251,22 @@ def test_round_trip(name: str, tmp_path: Path, own_pdf: Path) -> None:
         pdf = render_issue(source, tmp_path / "issue.pdf").path
     result = import_file(pdf, known=known_from(publication), embed_publication=False)
     assert outline(yaml.safe_load(result.yaml_text)) == outline(yaml.safe_load(source.read_text(encoding="utf-8")))
+
+
+def test_text_without_structure_keeps_every_line(tmp_path: Path) -> None:
+    source = tmp_path / "note.txt"
+    source.write_text("今天天气很好。\n\n我们去公园。\n", encoding="utf-8")
+    result = import_file(source)
+    article = yaml.safe_load(result.yaml_text)["sections"][0]["articles"][0]
+    assert article == {"title": "（无标题）", "blocks": ["今天天气很好。", "我们去公园。"]}
+    assert any("no title recognised" in n.message for n in result.draft.notes)
+    out = tmp_path / "note.yaml"
+    out.write_text(result.yaml_text, encoding="utf-8")
+    assert check_source(out) == []
+
+
+def test_an_empty_file_is_not_imported(tmp_path: Path) -> None:
+    source = tmp_path / "empty.txt"
+    source.write_bytes(b"\n\n")
+    assert main(["import", str(source)]) == 2
+    assert not (tmp_path / "empty.yaml").exists()

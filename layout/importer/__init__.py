@@ -52,6 +52,8 @@ def import_file(path: Path, *, known: Known | None = None, embed_publication: bo
                 image_prefix: str = "") -> ImportResult:
     """Read and recognise one archived issue. `known` comes from the publication the issue will use."""
     result = read_input(path, image_prefix)
+    if not any(line.text.strip() or line.table or line.image for line in result.lines):
+        raise UnreadableInputError(f"{path}: no text to import")
     known = known or Known()
     if not known.footer and result.running:
         known = Known(footer=result.running, closing=known.closing, publisher=known.publisher,

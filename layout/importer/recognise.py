@@ -262,7 +262,17 @@ class Recogniser:
             return end
         if self.article is None or self.looks_like_new_title(body, i):
             if self.article is None and not self.contents.titles and not self.looks_like_new_title(body, i):
-                self.draft.unsure(line.where, f"text before the first article dropped: '{text[:30]}'")
+                # Nothing marks a title: the first line is the title if it reads like one; no text is dropped.
+                plain_text = text.replace("**", "")
+                if line.table is None and line.image is None and len(plain_text) <= 60 \
+                        and plain_text[-1] not in TERMINAL[:6]:
+                    self.start_article(plain_text, line)
+                    self.draft.unsure(line.where, f"no title recognised: the first line '{plain_text[:30]}' is taken "
+                                                  "as the title")
+                    return i + 1
+                self.start_article("（无标题）", line)
+                self.draft.unsure(line.where, "no title recognised: the article is titled （无标题）, name it by hand")
+                self.add_line(body, i)
                 return i + 1
             end = self.title_extent(body, i)
             joined = "".join(tidy(body[k].text) for k in range(i, end))
