@@ -9,9 +9,10 @@ from pathlib import Path
 import yaml
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from layout.fonts.registry import load_face
+from layout.fonts.spec import FontSpec
 from layout.importer import import_file
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -40,10 +41,10 @@ ARTICLES = [
 
 
 def register() -> tuple[str, str]:
-    for name, file in (("ForeignSerif", "NotoSerifSC-Regular.ttf"), ("ForeignSerifBold", "NotoSerifSC-Bold.ttf")):
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
-    return "ForeignSerif", "ForeignSerifBold"
+    """The bundled serif faces, registered with ReportLab the project's one way (layout.fonts.registry)."""
+    regular = load_face(FontSpec(FONTS / "NotoSerifSC-Regular.ttf"))
+    bold = load_face(FontSpec(FONTS / "NotoSerifSC-Bold.ttf"))
+    return regular.name, bold.name
 
 
 class Writer:
