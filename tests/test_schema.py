@@ -79,6 +79,18 @@ def test_samples_point_at_the_committed_schemas() -> None:
         assert (path.parent / first.partition("$schema=")[2]).is_file()
 
 
+def test_a_new_issue_keeps_the_schema_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "schemas").mkdir()
+    for name in ("2018-0602.yaml", "bulletin.yaml"):
+        (tmp_path / "issues" / name).write_bytes((REPO / "issues" / name).read_bytes())
+    (tmp_path / "schemas" / "issue.schema.json").write_text(schema_text("issue"), encoding="utf-8")
+    assert main(["new", "--from", str(tmp_path / "issues" / "2018-0602.yaml"), "-o",
+                 str(tmp_path / "issues" / "next.yaml")]) == 0
+    first = (tmp_path / "issues" / "next.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/issue.schema.json"
+
+
 def test_the_schema_names_every_key_and_block_kind_with_both_descriptions() -> None:
     defs = schema_for("issue")["$defs"]
     kinds = [next(iter(option["required"]), None) for option in defs["block"]["anyOf"][1:]]

@@ -63,7 +63,11 @@ def run_new(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         print(f"bulletin new: {target} exists (use --force to overwrite it)", file=sys.stderr)
         return 1
-    text = (f"# The issue after {previous.name}: add each section's articles (a section needs at least one).\n"
+    # The schema line (editor completion, docs/editor.md) carries over: the new file sits beside the old one.
+    first = previous.read_text(encoding="utf-8").partition("\n")[0]
+    schema_line = first + "\n" if first.startswith("# yaml-language-server:") else ""
+    text = (schema_line
+            + f"# The issue after {previous.name}: add each section's articles (a section needs at least one).\n"
             + dump_yaml(doc))
     write_atomically(target, text.encode("utf-8"))
     print(f"{target}  ({info['year']}) {info['number']} 期" + (f"  {info['date']}" if "date" in info else "")
