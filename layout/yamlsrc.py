@@ -24,7 +24,7 @@ except ImportError:  # PyYAML without libyaml: the pure-Python parser is slower 
 from layout.errors import Diagnostic, SourcePos, sort_diagnostics
 
 # --- Limits: hostile or runaway input is refused in bounded time and memory. -----------------------
-# The sample issue (21 printed pages) is 44 KiB; a 200-article issue is ~1.2 MiB. 4 MiB leaves room for the
+# The sample issue (20 pages) is 44 KiB; a 200-article issue is ~1.2 MiB. 4 MiB leaves room for the
 # largest real issues and still parses in about a second (values are capped below anyway).
 MAX_FILE_BYTES = 4 << 20
 # Values after alias expansion. The sample has ~630 (a 1 MiB file of such text ~15,000); aliases may be used, but
@@ -34,7 +34,7 @@ MAX_NODES = 50_000
 # Nesting depth of values. The format needs 11 (root > sections > section > articles > article > blocks > block >
 # table > rows > row > cell). Composing is recursive, so the cap also keeps deep input off Python's recursion limit.
 MAX_DEPTH = 32
-# Characters in one scalar. The longest sample paragraph has ~400; 10,000 is about six printed pages.
+# Characters in one scalar. The longest sample paragraph has 259; 10,000 is about six printed pages.
 MAX_SCALAR_CHARS = 10_000
 # Problems reported per file: a file full of tabs should not print 100,000 lines.
 MAX_DIAGNOSTICS = 100
