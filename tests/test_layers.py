@@ -16,19 +16,21 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "layout"
 
 # Bottom to top. A module belongs to the layer of the longest prefix that names it ("layout.fonts" covers
-# layout.fonts.registry). `layout` itself (the package, __version__) sits below everything.
+# layout.fonts.registry). `layout` itself (the package's __init__, __version__) sits below everything and covers
+# no other module: a new module must be placed here.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("package", ("layout",)),
     ("composer", ("layout.text",)),  # pure line composition: widths come from the caller
     ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.caches", "layout.model", "layout.inline",
-              "layout.yamlsrc", "layout.themeref")),
+              "layout.yamlsrc", "layout.yamlwrite", "layout.themeref")),
     ("fonts", ("layout.fonts", "layout.systemfonts")),
     ("theme", ("layout.theme", "layout.theme_schema")),
-    ("source", ("layout.loader", "layout.validate", "layout.schema")),
+    ("source", ("layout.loader", "layout.validate", "layout.schema", "layout.importer", "layout.newissue")),
     ("typesetting", ("layout.platypus", "layout.styles", "layout.typeset", "layout.buildstate", "layout.flowables",
                      "layout.templates", "layout.story", "layout.build")),
     ("documents", ("layout.render", "layout.check", "layout.snapshot", "layout.pdfdiff", "layout.quality",
-                   "layout.manifest", "layout.volume", "layout.executors", "layout.batch", "layout.watch")),
+                   "layout.manifest", "layout.volume", "layout.executors", "layout.batch", "layout.watch",
+                   "layout.pdfa")),
     ("commands", ("layout.commands",)),
     ("cli", ("layout.cli", "layout.__main__")),
 ]
@@ -78,7 +80,9 @@ def layer_of(name: str) -> int | None:
     best: tuple[int, int] | None = None  # (prefix length, layer index)
     for index, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if (name == prefix or name.startswith(prefix + ".")) and (best is None or len(prefix) > best[0]):
+            # The package itself ("layout": its __init__) names only itself, not every module under it.
+            covers = name == prefix or (prefix != "layout" and name.startswith(prefix + "."))
+            if covers and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), index)
     return None if best is None else best[1]
 
@@ -161,3 +165,10 @@ def test_the_checker_resolves_relative_imports(tmp_path: Path) -> None:
     path.write_text("from .convert import resolve_truetype\nfrom .. import errors\n", encoding="utf-8")
     found = imported(path, "layout.fonts.registry")
     assert {"layout.fonts.convert", "layout"} <= found
+
+
+def test_the_checker_places_no_module_by_the_package_alone() -> None:
+    """A module nobody placed is reported, not silently put in the package's layer (a bug this test once had)."""
+    assert layer_of("layout") == 0
+    assert layer_of("layout.something_new") is None
+    assert layer_of("layout.fonts.something_new") == layer_of("layout.fonts")
