@@ -116,7 +116,8 @@ def block_schema(kind: BlockKind) -> dict[str, Any]:
     """One block kind: a mapping with exactly that kind's key and its options."""
     properties = {kind.name: described(value_schema(kind.value), kind.zh, kind.en)}
     properties |= {o.key: described(value_schema(o.value), o.zh, o.en) for o in kind.options}
-    schema = {"type": "object", "properties": properties, "required": [kind.name], "additionalProperties": False}
+    schema = {"title": f"{kind.name}: {kind.en.split(';')[0].split(' (')[0]}", "type": "object",
+              "properties": properties, "required": [kind.name], "additionalProperties": False}
     return described(schema, kind.zh, kind.en)
 
 
