@@ -7,9 +7,11 @@ Exit codes: 0 success, 1 a failure that is not the source's fault (or difference
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from layout import __version__
 
@@ -179,8 +181,34 @@ def command_for(name: str) -> Callable[[argparse.Namespace], int]:
     raise ValueError(f"unknown command {name!r}")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (main() may run many times in one process)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def show_font_conversions() -> None:
+    """Print the font layer's conversion notices on stderr: a font converted on first use can take minutes."""
+    log = logging.getLogger("layout.fonts.convert")
+    if not any(isinstance(handler, _StderrHandler) for handler in log.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    show_font_conversions()
     try:
         return command_for(args.command)(args)
     except KeyboardInterrupt:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,11 @@ if TYPE_CHECKING:  # fontTools is imported where a font is read or converted: a 
 CU2QU_MAX_ERR = 1.0
 # post 2.0 numbers glyph names from 258 (after the standard Macintosh names) in a ushort
 POST_V2_MAX_GLYPHS = 0xFFFF - 258
+# A conversion says what it does on this logger (the CLI shows it on stderr): a font converted on first use
+# (a 65,000-glyph CFF collection takes minutes) should not leave the user waiting in silence.
+log = logging.getLogger("layout.fonts.convert")
+PROGRESS_REPORTS = 10  # progress lines per conversion
+PROGRESS_MIN_GLYPHS = 1000  # a small font converts in a blink: no progress lines for it
 # tables a TrueType face for ReportLab does not need: CFF outlines, vertical metrics and shaping
 DROPPED_TABLES = ("CFF ", "CFF2", "VORG", "vhea", "vmtx", "BASE", "GDEF", "GSUB", "GPOS", "JSTF", "DSIG", "meta")
 
@@ -46,11 +53,14 @@ def convert_to_truetype(font: TTFont, max_err: float = CU2QU_MAX_ERR) -> None:
         glyf = newTable("glyf")
         glyf.glyphOrder = glyph_order
         glyf.glyphs = {}
-        for name in glyph_order:
+        step = max(PROGRESS_MIN_GLYPHS, len(glyph_order) // PROGRESS_REPORTS)
+        for count, name in enumerate(glyph_order, 1):
             pen = TTGlyphPen(None)
             # PostScript outlines run counter-clockwise, TrueType ones clockwise
             glyph_set[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
             glyf.glyphs[name] = pen.glyph(dropImpliedOnCurves=True)
+            if count % step == 0:
+                log.info("  %d of %d glyphs converted", count, len(glyph_order))
         font["loca"] = newTable("loca")
         font["glyf"] = glyf
         build_truetype_tables(font)
@@ -180,8 +190,15 @@ def build_cached_truetype(raw: bytes, index: int, weight: float | None, target: 
     """
     from fontTools.ttLib import TTFont, TTLibError
 
+    started = time.perf_counter()
     try:
         font = TTFont(io.BytesIO(raw), fontNumber=index, lazy=False, recalcTimestamp=False)
+        log.info(
+            "converting %s to TrueType, once (%d glyphs; a whole CJK collection takes minutes); cached as %s",
+            target.stem.rsplit("-", 1)[0],
+            len(font.getGlyphOrder()),
+            target,
+        )
         if "fvar" in font:
             limits = {axis.axisTag: (weight if axis.axisTag == "wght" else None) for axis in font["fvar"].axes}
             from fontTools.varLib import instancer  # only variable fonts need it (slow to import)
@@ -190,6 +207,7 @@ def build_cached_truetype(raw: bytes, index: int, weight: float | None, target: 
         convert_to_truetype(font)
     except (TTLibError, *FONT_READ_ERRORS) as exc:
         raise FontError(f"{target.name}: cannot convert the font to TrueType ({exc})") from None
+    log.info("  converted in %.1f s", time.perf_counter() - started)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=target.stem, suffix=".tmp", dir=target.parent)
