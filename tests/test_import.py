@@ -270,3 +270,43 @@ def test_an_empty_file_is_not_imported(tmp_path: Path) -> None:
     source.write_bytes(b"\n\n")
     assert main(["import", str(source)]) == 2
     assert not (tmp_path / "empty.yaml").exists()
+
+
+def test_a_password_protected_pdf_is_refused_with_the_reason(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import pikepdf
+
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(TYPST_PDF) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="owner"))
+    assert main(["import", str(locked)]) == 2
+    assert "protected by a password" in capsys.readouterr().err
+
+
+def test_a_paragraph_over_the_text_limit_is_split_at_a_sentence_end(tmp_path: Path) -> None:
+    source = tmp_path / "long.txt"
+    sentence = "这是一个用于测试长度限制的句子，它会重复很多次。"
+    head = "[政策文件]\n\n关于测试的通知\n\n沪经信规〔2019〕12号\n\n"
+    source.write_text(head + sentence * 600 + "\n", encoding="utf-8")
+    result = import_file(source)
+    blocks = yaml.safe_load(result.yaml_text)["sections"][0]["articles"][0]["blocks"]
+    assert len(blocks) == 2
+    assert all(len(b) <= 10_000 and b.endswith("。") for b in blocks)
+    assert "".join(blocks) == sentence * 600
+    out = tmp_path / "long.yaml"
+    out.write_text(result.yaml_text, encoding="utf-8")
+    assert check_source(out) == []
+
+
+def test_word_numbering_is_reported(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("[通知公告]")
+    doc.add_paragraph("关于测试的通知")
+    doc.add_paragraph("沪经信规〔2019〕12号")
+    doc.add_paragraph("第一项内容", style="List Number")
+    doc.add_paragraph("第二项内容", style="List Number")
+    doc.save(str(tmp_path / "numbered.docx"))
+    result = import_file(tmp_path / "numbered.docx")
+    assert [n.where for n in result.draft.notes if "Word numbering" in n.message] == ["paragraph 4", "paragraph 5"]

@@ -113,7 +113,11 @@ def paragraph_lines(paragraph: Any, number: int, body_size: float, indents_known
     text = "".join(pieces).replace("****", "")
     fmt = paragraph.paragraph_format
     first = fmt.first_line_indent
-    hanging = first is not None and first < 0
+    numbered = word_numbered(paragraph)
+    hanging = (first is not None and first < 0) or numbered
+    if numbered:
+        result.notes.append((f"paragraph {number}", "Word numbering or bullets: the numbers Word draws are not in "
+                                                    "the text; check the list items"))
     align = alignment(paragraph)
     for k, part in enumerate(p for p in re.split(r"[\n\v]", text)):
         if not part.strip():
@@ -131,6 +135,19 @@ def paragraph_lines(paragraph: Any, number: int, body_size: float, indents_known
     for name, width in images:
         lines.append(Line(text="", where=f"paragraph {number}", image=name, image_width_mm=width))
     return lines
+
+
+def word_numbered(paragraph: Any) -> bool:
+    """Numbered or bulleted by Word (numPr on the paragraph or its style chain), not by typed text."""
+    if paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None:
+        return True
+    style = paragraph.style
+    while style is not None:
+        ppr = style.element.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return True
+        style = style.base_style
+    return False
 
 
 def paragraph_images(paragraph: Any, prefix: str, result: ReadResult) -> list[tuple[str, float | None]]:

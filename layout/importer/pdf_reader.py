@@ -135,7 +135,7 @@ def read_pdf(path: Path, image_prefix: str = "") -> ReadResult:
     except (PDFSyntaxError, OSError, ValueError) as exc:
         raise UnreadableInputError(f"{path}: not a readable PDF ({exc.__class__.__name__})") from None
     except Exception as exc:  # pdfminer raises many kinds on broken files
-        raise UnreadableInputError(f"{path}: not a readable PDF ({exc})") from None
+        raise UnreadableInputError(f"{path}: {why_unreadable(exc)}") from None
     result = ReadResult(lines=[])
     physical: list[Physical] = []
     with pdf:
@@ -147,13 +147,20 @@ def read_pdf(path: Path, image_prefix: str = "") -> ReadResult:
         except UnreadableInputError:
             raise
         except Exception as exc:
-            raise UnreadableInputError(f"{path}: not a readable PDF ({exc})") from None
+            raise UnreadableInputError(f"{path}: {why_unreadable(exc)}") from None
     if not any(p.text for p in physical):
         raise UnreadableInputError(f"{path}: the PDF has no text layer (a scan?): nothing to import")
     set_text_block(physical)
     body = drop_running(physical, result, [float(p.height) for p in pages])
     result.lines = rejoin(body)
     return result
+
+
+def why_unreadable(exc: Exception) -> str:
+    causes = [exc, *exc.args]  # pdfplumber wraps pdfminer's exception
+    if any("password" in type(c).__name__.lower() or "encrypt" in str(c).lower() for c in causes):
+        return "the PDF is protected by a password: open it, save a copy without one, and import that"
+    return f"not a readable PDF ({exc or type(exc).__name__})"
 
 
 def read_page(page: Any, index: int, images: list[Physical]) -> list[Physical]:

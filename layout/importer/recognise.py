@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from layout.importer.lines import Align, Line
+from layout.yamlsrc import MAX_SCALAR_CHARS
 
 Block = dict[str, Any] | str
 
@@ -39,6 +40,7 @@ URL = re.compile(r"^<?((?:https?://|www\.)[^\s<>]+)>?$")
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 CONTACT_LABEL = re.compile(
     r"^[^：:。，]{0,8}(?:联系|电话|邮箱|热线|传真|手机|技术支持|邮编|QQ|微信)[^：:。，]{0,4}[:：]")
+LONGEST_TEXT = MAX_SCALAR_CHARS  # the loader's limit on one text
 TERMINAL = "。！？；：…”’）)》」』】〕"
 SIGNATURE_PUNCT = re.compile(r"[，。：；、！？:;,（）()《》“”\"]")
 ADDRESSEE = re.compile(r"^[^。！？]{2,120}[：:]$")
@@ -550,12 +552,30 @@ class Recogniser:
             self.draft.unsure(article["_where"], f"article '{article['title'][:30]}' has no text: a placeholder "
                                                  "paragraph was written")
             blocks.append("（正文缺失）")
+        article["blocks"] = [part for block in blocks for part in within_limit(block)]
+        if len(article["blocks"]) != len(blocks):
+            self.draft.unsure(article["_where"], f"a paragraph longer than {LONGEST_TEXT} characters (the source "
+                                                 "format's limit) was split at a sentence end")
         for key in [k for k in article if k.startswith("_")]:
             del article[key]
         if "doc_number" in article:
             article["doc_number"] = article.pop("doc_number")
             article["blocks"] = article.pop("blocks")
         self.article = None
+
+
+def within_limit(block: Block) -> list[Block]:
+    """A paragraph over the source format's limit on one text, split after the last full stop that fits."""
+    if not isinstance(block, str) or len(block) <= LONGEST_TEXT:
+        return [block]
+    parts: list[Block] = []
+    rest = block
+    while len(rest) > LONGEST_TEXT:
+        cut = max(rest.rfind(mark, 0, LONGEST_TEXT) for mark in "。！？；")
+        cut = cut + 1 if cut > 0 else LONGEST_TEXT
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return [*parts, rest] if rest else parts
 
 
 def join_closing(lines: list[str]) -> list[str]:
