@@ -58,6 +58,18 @@ def test_every_file_a_doc_names_exists(doc: Path) -> None:
     assert not missing, f"{doc_id(doc)} names files the repository does not have: {missing}"
 
 
+def test_the_set_up_commands_are_what_ci_runs() -> None:
+    """The README's set-up: a venv first, then the two commands; CI runs the test command verbatim."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    setup = readme.partition("## Set up")[2].partition("\n## ")[0]
+    commands = [line for block in re.findall(r"```sh\n(.*?)```", setup, re.S) for line in block.splitlines()
+                if line and not line.startswith("#")]
+    assert commands == ["python3 -m venv .venv && . .venv/bin/activate", "pip install -e . && bulletin render",
+                        "pip install -e '.[test]' && python -m pytest -q"]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[2] in ci
+
+
 def shown_commands(text: str) -> list[str]:
     """`bulletin …` command lines in code blocks, without comments, pipes and redirections."""
     lines = []
