@@ -7,11 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from PIL import Image as PILImage
-
 from layout import model
 from layout.buildstate import ComposeCache, PageRecord
-from layout.errors import SourcePos
+from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.flowables import (
     Anchor,
     LabelledText,
@@ -22,6 +20,7 @@ from layout.flowables import (
     fold_keeps,
     text_block,
 )
+from layout.images import ImageError, inspect_image, print_source
 from layout.model import Align, Issue, Run, Text
 from layout.platypus import Flowable, PageBreak, Table, TableStyle
 from layout.platypus import Image as RLImage
@@ -36,7 +35,6 @@ LIST_NUMBER = re.compile(r"^(?:\d+[、.．]|[(（][\d一二三四五六七八九
 ATTACHMENTS_LABEL = "附件："
 LINKS_LABEL = "相关链接："
 CONTENTS_TITLE = "目录"
-IMAGE_DEFAULT_DPI = 96  # a PNG/JPEG without resolution metadata is taken to be a 96 dpi screen image
 IMAGE_MAX_PAGE_SHARE = 0.8  # a tall image takes at most this share of the text block's height (room for a caption)
 
 
@@ -295,15 +293,19 @@ ALIGNMENTS = {Align.LEFT: Alignment.LEFT, Align.CENTER: Alignment.CENTER, Align.
 
 
 def build_image(block: model.Image, ctx: StoryContext) -> list[Flowable]:
-    """A PNG/JPEG at `width` (default: natural size at its dpi), never wider than the text block."""
-    with PILImage.open(block.path) as img:
-        px_w, px_h = img.size
-        dpi = img.info.get("dpi", (IMAGE_DEFAULT_DPI, IMAGE_DEFAULT_DPI))[0] or IMAGE_DEFAULT_DPI
-    natural = px_w * 72.0 / float(dpi)
+    """A PNG/JPEG at `width` (default: natural size at its dpi), never wider than the text block, embedded at no
+    more than the pixels its printed size needs (images.PRINT_DPI)."""
+    try:
+        info = inspect_image(block.path)
+    except (ImageError, OSError) as exc:  # check refuses these first; here the file changed since the source was read
+        message = exc.message if isinstance(exc, ImageError) else f"cannot be read ({exc.strerror})"
+        raise SourceError([Diagnostic(block.pos, f"image {block.path.name} {message}")]) from None
     page = ctx.theme.page
     # Never wider than the text block, nor taller than it (a tall image is scaled down to fit a page).
-    width = min(block.width_pt or natural, page.text_width, page.text_height * IMAGE_MAX_PAGE_SHARE * px_w / px_h)
-    image = RLImage(str(block.path), width=width, height=width * px_h / px_w)
+    width = min(block.width_pt or info.natural_width_pt(), page.text_width,
+                page.text_height * IMAGE_MAX_PAGE_SHARE * info.width / info.height)
+    height = width * info.height / info.width
+    image = RLImage(print_source(block.path, width, height), width=width, height=height)
     image.hAlign = "CENTER"
     image.source = block.pos
     image.spaceBefore = image.spaceAfter = ctx.theme.spacing["image"]
