@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from layout.images import ImageError, inspect_image
 from layout.loader.definitions import (
     ALIGNMENTS,
     BLOCK_KINDS,
@@ -59,9 +60,6 @@ KIND_ALIASES = {
     "page-break": "page_break",
 }
 ALIGN_ALIASES = {"centre": "center", "middle": "center", "l": "left", "r": "right", "c": "center"}
-IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
-OTHER_MAGIC = {b"GIF8": "a GIF", b"%PDF": "a PDF", b"RIFF": "a WebP/RIFF file", b"<svg": "an SVG", b"<?xm": "XML/SVG",
-               b"II*\x00": "a TIFF", b"MM\x00*": "a TIFF", b"BM": "a BMP"}
 T = TypeVar("T")
 
 
@@ -189,15 +187,17 @@ def build_table(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node],
 
 
 def check_image_content(w: Walker, node: ScalarNode, path: Path) -> bool:
-    """Whether the file is a PNG or JPEG by its first bytes (its name may lie)."""
-    with path.open("rb") as f:
-        head = f.read(8)
-    if any(head.startswith(magic) for magic in IMAGE_MAGIC):
-        return True
-    seen = next((name for magic, name in OTHER_MAGIC.items() if head.startswith(magic)), "not an image we know")
-    w.error(node, f"image {node.value!r} is not a PNG or JPEG file (its content is {seen})",
-            "convert it to PNG or JPEG")
-    return False
+    """Whether the file is a PNG or JPEG (by its content: its name may lie) that renders: under the pixel cap,
+    complete and undamaged."""
+    try:
+        inspect_image(path)
+    except ImageError as exc:
+        w.error(node, f"image {node.value!r} {exc.message}", exc.hint)
+        return False
+    except OSError as exc:
+        w.error(node, f"image {node.value!r} cannot be read ({exc.strerror})")
+        return False
+    return True
 
 
 def build_image(w: Walker, ctx: BlockContext, node: Node, opts: dict[str, Node], kind: str) -> Block | None:

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from layout.cli import main
 from layout.errors import SourceError
 from layout.images import MAX_IMAGE_PIXELS, PRINT_DPI, ImageError, inspect_image, print_pixels
 from layout.render import render_issue
@@ -95,6 +96,30 @@ def test_content_decides_the_format_not_the_name(tmp_path: Path) -> None:
         inspect_image(gif)
     jpeg_named_png = photo(tmp_path / "photo.png", (60, 40), format="JPEG")
     assert inspect_image(jpeg_named_png).format == "JPEG"
+
+
+def test_check_and_render_refuse_bad_images_with_their_positions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claimed_png(tmp_path / "bomb.png", 30000, 30000)
+    claimed_png(tmp_path / "over.png", 8000, 5001)
+    good = photo(tmp_path / "good.jpg", (600, 400)).read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(good[: len(good) // 2])
+    names = ["bomb.png", "over.png", "cut.jpg"]
+    source = make_issue(tmp_path, ["正文。", *({"image": {"path": name}} for name in names)])
+    lines = source.read_text(encoding="utf-8").splitlines()
+    where = {name: next(i for i, line in enumerate(lines, 1) if f"path: {name}" in line) for name in names}
+    assert main(["check", str(source)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3
+    for name, line in zip(names, err, strict=True):
+        col = lines[where[name] - 1].index(name) + 1
+        assert line.startswith(f"{source}:{where[name]}:{col}: image '{name}' ")
+    assert "30,000x30,000" in err[0] or "more pixels than the limit" in err[0]
+    assert "8,000x5,001 pixels" in err[1]
+    assert "damaged or incomplete JPEG" in err[2]
+    assert main(["render", str(source), "-o", str(tmp_path / "out.pdf")]) == 2
+    assert not (tmp_path / "out.pdf").exists()
 
 
 def test_render_refuses_an_image_replaced_after_loading_with_its_position(tmp_path: Path) -> None:
