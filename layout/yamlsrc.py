@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,17 @@ STANDARD_TAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null
 RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Control characters inside a value (written as escapes such as "\x07" or "\t"): C0 and C1.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Invisible format characters (Unicode's category Cf) and the line and paragraph separators U+2028/U+2029, but
+# for the three the composer gives a meaning: U+200B (a break opportunity), U+2060 and U+FEFF (no break here).
+# Bidi controls reorder what a reader sees without showing themselves; the others (soft hyphen, zero-width
+# joiners, tags…) mean nothing in a bulletin and would print as nothing or as a box. Ranges rather than a
+# unicodedata lookup per character; tests/loader holds the list against unicodedata.
+REFUSED_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200c-\u200f\u2028-\u202e\u2061-\u2064"
+    "\u2066-\u206f\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 FIRST_TAB = re.compile(r"^[^\t\n]*\t", re.MULTILINE)
 QUOTED_CHAR = re.compile(r"'.'")  # a parser message that already names the character, e.g. "found ':'"
 # Line breaks as PyYAML counts them (after the replacement above, NEL is no longer one).
@@ -250,9 +262,22 @@ def diagnose_encoding(name: str, data: bytes, bad: int) -> Diagnostic:
                       UTF8_HINT.format(enc=enc))
 
 
+def invisible_problem(ch: str, where: str) -> tuple[str, str]:
+    """The message and hint for a refused invisible character, e.g. "U+202E (right-to-left override, a bidi
+    control)"."""
+    name = unicodedata.name(ch, "format character").lower()
+    if ch in BIDI_CONTROLS:
+        return (f"invisible character U+{ord(ch):04X} ({name}, a bidi control) in {where}",
+                "delete it: it changes how the text around it is shown without being seen")  # fmt: skip
+    return (f"invisible character U+{ord(ch):04X} ({name}) in {where}",
+            "delete it; the only invisible characters a source may hold are U+200B, where a line may break, "
+            "and U+2060 or U+FEFF, where it may not")  # fmt: skip
+
+
 def scrub_text(name: str, text: str) -> tuple[str, list[Diagnostic]]:
-    """Report tabs and control characters, replacing them (1:1, so positions hold) so parsing can go on."""
-    if "\t" not in text and not RAW_CONTROL.search(text):
+    """Report tabs, control characters and refused invisible ones, replacing them (1:1, so positions hold) so
+    parsing can go on."""
+    if "\t" not in text and not RAW_CONTROL.search(text) and not REFUSED_INVISIBLE.search(text):
         return text, []
     lines = LineIndex(name, text)
     diags: list[Diagnostic] = []
@@ -272,9 +297,15 @@ def scrub_text(name: str, text: str) -> tuple[str, list[Diagnostic]]:
                                     "delete it; only line breaks and printable characters belong in a source"))
         else:
             more += 1
+    for m in REFUSED_INVISIBLE.finditer(text):
+        if len(diags) < MAX_DIAGNOSTICS:
+            diags.append(Diagnostic(lines.pos(m.start()), *invisible_problem(m.group(), "the file")))
+        else:
+            more += 1
     if more:
         diags.append(Omitted.of(more))
-    return RAW_CONTROL.sub("\ufffd", text.replace("\t", " ")), diags
+    scrubbed = REFUSED_INVISIBLE.sub("\ufffd", RAW_CONTROL.sub("\ufffd", text.replace("\t", " ")))
+    return scrubbed, diags
 
 
 # --- YAML errors in an editor's words ------------------------------------------------------------------------
@@ -690,6 +721,8 @@ class Walker:
             else:
                 self.error(self.pos_at(scalar, offset, m.start()), f"control character U+{ord(ch):04X} in {what}",
                            "delete it")
+        for m in REFUSED_INVISIBLE.finditer(value):  # written as an escape ("\u202e"); raw ones are refused above
+            self.error(self.pos_at(scalar, offset, m.start()), *invisible_problem(m.group(), what))
         if not allow_empty and not value.strip():
             self.error(scalar, f"{what} is empty")
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum, IntEnum
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ class CharClass(IntEnum):
     LATIN = 2  # letters, digits, half-width punctuation and symbols: runs of them form one cluster
     SPACE = 3  # breakable white space (dropped at line edges; between Han and Latin it becomes the quarter em)
     NEWLINE = 4  # mandatory break
+    INVISIBLE = 5  # prints nothing and takes no room: a zero-width space, a word joiner, a variation selector
 
 
 class Ink(Enum):
@@ -51,6 +53,17 @@ LATIN_SPACED_SYMBOLS = "%‰#$&@"
 # White space that offers a break. U+00A0, U+2007 and U+202F are no-break spaces: they glue (class LATIN);
 # U+3000 is an ideographic blank, one em wide, set like a Han character.
 BREAK_SPACES = " \t\r\f\v\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f"
+
+# Invisible characters with a meaning in running text (the source reader refuses every other format character):
+ZERO_WIDTH_SPACE = "\u200b"  # a break opportunity, even inside a Latin word
+WORD_JOINERS = "\u2060\ufeff"  # WORD JOINER and ZERO WIDTH NO-BREAK SPACE: no break here
+
+
+# U+FE00–FE0F and U+E0100–E01EF pick a glyph variant of the character before them and stay with it (the fonts
+# are used without shaping, so the base character prints in its default form).
+VARIATION_SELECTORS = "".join(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
+INVISIBLE = frozenset(ZERO_WIDTH_SPACE + WORD_JOINERS + VARIATION_SELECTORS)  # never drawn, no width
+INVISIBLE_RE = re.compile(f"[{ZERO_WIDTH_SPACE}{WORD_JOINERS}\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 # The inseparable pairs: 破折号 —— and 省略号 …… (GB/T 15834 §5.1.10: never split across lines).
 DASH_PAIR = "——"
@@ -145,6 +158,8 @@ def classify(ch: str) -> CharClass:
         return CharClass.NEWLINE
     if ch in BREAK_SPACES:
         return CharClass.SPACE
+    if ch in INVISIBLE:
+        return CharClass.INVISIBLE
     if ch in _PUNCT:
         return CharClass.PUNCT
     if _is_ideographic(ord(ch)):

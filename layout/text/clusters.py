@@ -12,6 +12,8 @@ from layout.text.cjk import (
     NO_END,
     NO_START,
     PAIRS_MAY_START,
+    WORD_JOINERS,
+    ZERO_WIDTH_SPACE,
     CharClass,
     Strictness,
     classify,
@@ -48,6 +50,7 @@ class Segment:
     spaces: list[int] = field(default_factory=list)  # per junction: index of the first white space in it, or -1
     breaks: list[int] = field(default_factory=list)  # per junction: BREAK or GLUE (index 0 unused)
     held: list[bool] = field(default_factory=list)  # per cluster: may not start a line (a closing mark, 、。…)
+    joined: set[int] = field(default_factory=set)  # junctions a word joiner (U+2060, U+FEFF) stands in: no break
 
 
 def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
@@ -59,14 +62,19 @@ def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
     # The loop runs once per cluster of every paragraph: names it uses are bound to locals once.
     spaces, begins, ends, kinds = seg.spaces, seg.begins, seg.ends, seg.kinds
     pending_space = -1
+    pending_join = False
     n = len(text)
     i = 0
     latin, space, newline, ideo = CharClass.LATIN, CharClass.SPACE, CharClass.NEWLINE, CharClass.IDEO
+    invisible = CharClass.INVISIBLE
     kind_ideo, kind_latin, kind_docnum = Kind.IDEO, Kind.LATIN, Kind.DOCNUM
     kind_pair, kind_punct = Kind.PAIR, Kind.PUNCT
     while i < n:
         c = classes[i]
         if c == ideo and i not in docnums:  # most of a Chinese text: one character, one cluster
+            if pending_join:
+                seg.joined.add(len(begins))
+                pending_join = False
             spaces.append(pending_space if begins else -1)
             begins.append(i)
             ends.append(i + 1)
@@ -80,6 +88,7 @@ def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
             seg = Segment(i + 1, n)
             spaces, begins, ends, kinds = seg.spaces, seg.begins, seg.ends, seg.kinds
             pending_space = -1
+            pending_join = False
             i += 1
             continue
         if c == space:
@@ -87,17 +96,35 @@ def parse_segments(text: str, strictness: Strictness) -> list[Segment]:
                 pending_space = i
             i += 1
             continue
+        if c == invisible:
+            # Between clusters: a joiner glues them; a zero-width space leaves the break to the rules (it already
+            # parted a Latin run); a variation selector stays with the cluster before it, on the line that ends
+            # there. None of them is drawn or takes room.
+            pending_join = pending_join or text[i] in WORD_JOINERS
+            i += 1
+            continue
         if i in docnums:
             j, kind = docnums[i], kind_docnum
         elif c == latin:
+            # A joiner or variation selector inside a Latin run stays in it; a zero-width space ends it (a break
+            # opportunity inside a word); one at the run's end goes to the junction after it.
             j = i + 1
-            while j < n and classes[j] == latin and j not in docnums:
+            while (
+                j < n
+                and j not in docnums
+                and (classes[j] == latin or (classes[j] == invisible and text[j] != ZERO_WIDTH_SPACE))
+            ):
                 j += 1
+            while j > i + 1 and classes[j - 1] == invisible:
+                j -= 1
             kind = kind_latin
         elif text.startswith(DASH_PAIR, i) or text.startswith(ELLIPSIS_PAIR, i):
             j, kind = i + 2, kind_pair
         else:
             j, kind = i + 1, kind_punct
+        if pending_join:
+            seg.joined.add(len(begins))
+            pending_join = False
         # junction 0 is the segment start (leading white space is dropped)
         spaces.append(pending_space if begins else -1)
         begins.append(i)
@@ -127,4 +154,7 @@ def _junction_breaks(text: str, seg: Segment, strictness: Strictness) -> tuple[l
         else:
             stays = held[j] = text[begins[j]] in no_start
         append(GLUE if stays or text[ends[j - 1] - 1] in no_end else BREAK)
+    for j in seg.joined:
+        if j:
+            out[j] = GLUE
     return out, held

@@ -10,7 +10,17 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Protocol
 
-from layout.text.cjk import FULL_WIDTH_TOLERANCE, CharClass, Ink, classify, ink_table, is_han, is_latin_spaced
+from layout.text.cjk import (
+    FULL_WIDTH_TOLERANCE,
+    INVISIBLE,
+    INVISIBLE_RE,
+    CharClass,
+    Ink,
+    classify,
+    ink_table,
+    is_han,
+    is_latin_spaced,
+)
 from layout.text.clusters import BREAK, DOCNUM_RE, GLUE, Kind, Segment
 
 # ---- tunables (em values are in the font size of the characters at the junction) -----------------------------------
@@ -83,7 +93,7 @@ def measure_chars(
         cache = caches.setdefault(style, {})
         for ch in set(span.text).difference(cache):
             key = " " if ch.isspace() and ch != "\u3000" else ch  # every break space measures as U+0020
-            cache[ch] = 0.0 if ch == "\n" else float(measure(style, key))
+            cache[ch] = 0.0 if ch == "\n" or ch in INVISIBLE else float(measure(style, key))
         nat.extend(map(cache.__getitem__, span.text))
     chars = Chars(
         text, styles, sizes, nat, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [False] * n, [0.0] * n, [False] * n
@@ -102,6 +112,8 @@ def measure_chars(
             chars.bl[i], chars.br[i], chars.full[i] = left, right, True
     for m in DOCNUM_RE.finditer(text):
         _space_docnum(chars, m.start(), m.end())
+    for m in INVISIBLE_RE.finditer(text):  # a joiner or variation selector inside a Latin run: never drawn
+        chars.skip[m.start()] = True
     return chars
 
 
