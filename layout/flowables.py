@@ -376,8 +376,8 @@ class TocEntry(TextBlock):
     def _draw_leader(self, start: float, stop: float, baseline: float) -> None:
         style = self.style
         step = self.toc.leader_gap * style.size
-        face = style.regular[0]
         dot = self.toc.leader
+        face = style.regular.face_for(dot) or style.regular.primary  # the first face that has it, as for any text
         dot_width = face.advance(dot) * style.size
         # Dots sit on a grid anchored at the right edge, so the leaders of all entries line up.
         x = stop - dot_width

@@ -196,6 +196,9 @@ class Publication:
     root: Path = Path(".")
     source: Path | None = None  # the file it came from (bulletin.yaml, or the issue for an inline block)
     pos: SourcePos = field(default=NOWHERE, compare=False)
+    # publisher and masthead as written, with their positions (glyph coverage points at the character)
+    publisher_text: Text | None = field(default=None, compare=False)
+    masthead_text: Text | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,7 @@ class IssueInfo:
     year: int
     number: str
     date: dt.date | None = None
+    pos: SourcePos = field(default=NOWHERE, compare=False)
 
     @property
     def line(self) -> str:

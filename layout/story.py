@@ -352,3 +352,62 @@ BLOCK_BUILDERS: dict[type, Callable[..., list[Flowable]]] = {
     model.Image: build_image,
     model.PageBreak: build_page_break,
 }
+
+
+# --- what the story prints, for glyph coverage -----------------------------------------------------------------
+
+
+def story_texts(issue: Issue) -> list[tuple[str, Text]]:
+    """Every text the builders above print, with the style it is printed in, in page order: the masthead page,
+    the contents (titles and page numbers), the articles with their labels, and the closing. Generated text
+    (labels, numbers) is placed at the publication, whose theme must print it."""
+    pub = issue.publication
+    here = pub.pos
+    digits = Text.of("0123456789", here)
+    out: list[tuple[str, Text]] = [
+        ("masthead_publisher", pub.publisher_text or Text.of(pub.publisher, here)),
+        ("masthead_title", pub.masthead_text or Text.of(pub.masthead, here)),
+        ("masthead_issue", Text.of(issue.info.line, issue.info.pos)),
+        ("toc_title", Text.of(CONTENTS_TITLE, here)),
+        ("toc_section", digits),
+        ("toc_article", digits),
+    ]
+    for section in issue.sections:
+        label = section_label(section)
+        out += [("toc_section", label), ("section", label)]
+        for article in section.articles:
+            out += [("toc_article", article.contents_title), ("article_title", article.title)]
+            if article.doc_number:
+                out.append(("doc_number", article.doc_number))
+            for block in article.blocks:
+                out += block_printed(block, here)
+    out += [("closing", line) for line in pub.closing]
+    return out
+
+
+def block_printed(block: model.Block, here: SourcePos) -> list[tuple[str, Text]]:
+    """The texts one block prints, with their styles (labels and numbers included)."""
+    match block:
+        case model.Paragraph(text=text):
+            return [("body", text)]
+        case model.Plain(text=text):
+            return [("plain", text)]
+        case model.Heading(text=text, level=level):
+            return [(f"heading{level}", text)]
+        case model.Subtitle(text=text):
+            return [("subtitle", text)]
+        case model.ListBlock(items=items):
+            return [("list_item", item) for item in items]
+        case model.Signature(lines=lines):
+            return [("signature", line) for line in lines]
+        case model.Attachments(items=items):
+            return [("attachments", Text.of(ATTACHMENTS_LABEL + "0123456789．", here)),
+                    *(("attachments", item) for item in items)]  # fmt: skip
+        case model.Links(urls=urls):
+            return [("links", Text.of(LINKS_LABEL, here)), *(("links", url) for url in urls)]
+        case model.Table(header=header, rows=rows, caption=caption):
+            cells = [("table_head", cell) for cell in header] + [("table_cell", c) for row in rows for c in row]
+            return [*cells, ("caption", caption)] if caption else cells
+        case model.Image(caption=caption):
+            return [("caption", caption)] if caption else []
+    return []

@@ -99,3 +99,17 @@ def alternate_pages() -> NextPageTemplate:
     ReportLab's autoNextPageTemplate applies each switch one page late)."""
     return NextPageTemplate(["even", "odd"])
 
+
+
+def furniture_texts(issue: Issue) -> list[tuple[str, Text]]:
+    """Every text the running header and footer print, with its style (for glyph coverage): the masthead and
+    issue line, each section title, the footer lines as expanded, the page numbers."""
+    pub = issue.publication
+    out: list[tuple[str, Text]] = [
+        ("header", pub.masthead_text or Text.of(pub.masthead, pub.pos)),
+        ("header", Text.of(issue.info.line, issue.info.pos)),
+        *(("header", section.title) for section in issue.sections),
+        *(("footer", line) for line in pub.footer),
+        ("page_number", Text.of(f"{PAGE_NUMBER_DASH} 0123456789 {PAGE_NUMBER_DASH}", pub.pos)),
+    ]
+    return out

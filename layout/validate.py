@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from layout.errors import Diagnostic, SourceError
 from layout.fonts.coverage import coverage_diagnostics
 from layout.fonts.spec import FontError
-from layout.model import Issue
+from layout.model import Issue, Text
+from layout.story import story_texts
+from layout.templates import furniture_texts
 from layout.theme import Theme, font_problems, load_theme, theme_file
 
-TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # every role running text is printed in
+TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # the roles `bulletin fonts` reports fallback for
 
 
 def resolve_theme(issue: Issue, theme: str | Path | None = None) -> Theme:
@@ -25,12 +28,37 @@ def publication_theme(ref: str | Path, root: Path) -> Theme:
     return load_theme(ref, root=root if path.is_relative_to(root) else path.parent)
 
 
+def printed_texts(issue: Issue) -> list[tuple[str, Text]]:
+    """Everything the pages print, each text with the style it is printed in: the story's and the page
+    furniture's."""
+    return [*story_texts(issue), *furniture_texts(issue)]
+
+
+def runs_by_weight(text: Text) -> Iterator[tuple[bool, Text]]:
+    """Each run of `text` as a Text of its own (bold or not), its characters still located in the source."""
+    offset = 0
+    for run in text.runs:
+        col = None if text.col_offset is None else text.col_offset + offset
+        yield run.bold, Text((run,), text.pos, col)
+        offset += len(run.text)
+
+
+def texts_by_role(issue: Issue, theme: Theme) -> dict[str, list[Text]]:
+    """What each font role prints: every printed text (bold runs in the style's bold role), by role."""
+    by_role: dict[str, list[Text]] = {}
+    leader = Text.of(theme.toc.leader, issue.publication.pos)  # the theme's contents leader
+    for style_name, text in [*printed_texts(issue), ("toc_section", leader), ("toc_article", leader)]:
+        style = theme.style(style_name)
+        for bold, part in runs_by_weight(text):
+            by_role.setdefault(style.bold_font if bold else style.font, []).append(part)
+    return by_role
+
+
 def glyph_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
-    """Every character must be printable by each role's font chain: never a .notdef box."""
+    """Every printed character must be in the font chain of the role it is printed in: never a .notdef box."""
     problems: list[Diagnostic] = []
-    for role in TEXT_ROLES_CHECKED:
-        if role in theme.roles:
-            problems.extend(coverage_diagnostics(issue.texts(), theme.chain(role)))
+    for role, texts in texts_by_role(issue, theme).items():
+        problems.extend(coverage_diagnostics(texts, theme.chain(role)))
     return problems
 
 

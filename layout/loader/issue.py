@@ -71,7 +71,7 @@ def build_issue_info(w: Walker, node: Node) -> IssueInfo | None:
     date = build_date(w, f["date"][1]) if "date" in f else None
     if year is None or number is None or ("date" in f and date is None):
         return None
-    return IssueInfo(year, number, date)
+    return IssueInfo(year, number, date, w.pos(f["number"][1]))
 
 
 def build_number(w: Walker, node: Node) -> str | None:

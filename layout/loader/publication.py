@@ -12,6 +12,8 @@ from layout.loader.definitions import MAX_FOOTER_LINES, PUBLICATION
 from layout.loader.scalars import build_texts, resolve_inside
 from layout.model import (
     Publication,
+    Run,
+    Text,
 )
 from layout.themeref import is_path, shipped_theme_problem, shipped_themes
 from layout.yamlsrc import (
@@ -68,9 +70,12 @@ def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Public
     if f is None:
         return None
     texts: dict[str, str | None] = {}
+    written: dict[str, Text] = {}
     for key in ("publisher", "masthead"):
         got = w.text_value(f[key][1], key) if key in f else None
         texts[key] = got[1] if got else None
+        if got:
+            written[key] = Text((Run(got[1]),), w.pos(got[0]), w.offset(got[0]))
     contact = sorted(build_contact(w, f["contact"][1]), key=lambda pair: pair[0]) if "contact" in f else []
     fields = {**texts, **{f"contact.{k}": v for k, v in contact}}
     footer = closing = None
@@ -89,7 +94,8 @@ def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Public
         return None
     return Publication(publisher=publisher, masthead=masthead, footer=footer,
                        contact=tuple((k, v) for k, v in contact if v is not None), closing=closing or (), theme=theme,
-                       root=root.resolve(), source=source, pos=w.pos(node))
+                       root=root.resolve(), source=source, pos=w.pos(node), publisher_text=written["publisher"],
+                       masthead_text=written["masthead"])
 
 
 def load_publication(path: Path) -> Publication:
