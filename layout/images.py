@@ -123,7 +123,7 @@ def _opened(path: str, kind: str) -> Iterator[ImageFile.ImageFile]:
                 f"is a damaged or incomplete {kind} file ({_plain(exc)})", "export it again from the original"
             ) from None
     with image:
-        yield image  # type: ignore[misc]
+        yield image
 
 
 def _plain(exc: BaseException) -> str:
