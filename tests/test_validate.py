@@ -79,7 +79,7 @@ def test_what_the_publication_prints_is_checked_at_its_position(
     {"table": {"header": ["序号", "名称"], "rows": [["1", f"甲{RARE}"]], "caption": "表一"}},
     {"table": {"header": ["序号", "名称"], "rows": [["1", "甲"]], "caption": f"表{RARE}"}},
     {"attachments": [f"附件{RARE}一"]},
-    {"links": [f"https://example.com/{RARE}"]},
+    {"subtitle": f"副{RARE}题"},
     {"signature": ["科技局", f"二〇一八年{RARE}"]},
     {"list": [f"1、第{RARE}项"]},
 ])  # fmt: skip
@@ -93,4 +93,4 @@ def test_every_block_kind_is_checked(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert main(["check", str(source)]) == 2
     line, col = position_of(source, RARE)
-    assert f"{source}:{line}:" in capsys.readouterr().err
+    assert f"{source}:{line}:{col}: '{RARE}' U+20000" in capsys.readouterr().err
