@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from layout import __version__
+from layout.errors import describe_exception
 
 PUBLICATION_HELP = "the publication file (default: the nearest bulletin.yaml above the issue)"
 THEME_HELP = "a shipped theme's name (default) or a theme .yaml file, instead of the publication's theme"
@@ -41,7 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=OVERVIEW, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}",
                         help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    # --debug is also accepted after the command; SUPPRESS keeps a subcommand from resetting it to False
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_with_parents(debug))
 
     render = command(sub, "render", "render issues to PDF, written to ./out/ unless -o says otherwise",
                      "bulletin render                                 # issues/2018-0602.yaml -> out/2018-0602.pdf",
@@ -206,6 +211,17 @@ def show_font_conversions() -> None:
         log.setLevel(logging.INFO)
 
 
+def _with_parents(*parents: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """An ArgumentParser class whose instances (the subcommands) take `parents`' options too."""
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["parents"] = [*parents, *kwargs.get("parents", [])]
+            super().__init__(*args, **kwargs)
+
+    return Parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     show_font_conversions()
@@ -219,3 +235,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # never a traceback: one line that says what failed and where (--debug: all of it)
+        if args.debug:
+            raise
+        print(internal_error(args.command, exc), file=sys.stderr)
+        return 1
+
+
+def internal_error(command: str, exc: Exception) -> str:
+    """The one line for an exception no command caught: an environment fault says which file and why; anything
+    else is a bug of ours and asks for a report."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"bulletin {command}: {exc.strerror}{where}"
+    return (f"bulletin {command}: internal error: {describe_exception(exc)}; please report this bug with the "
+            f"output of `bulletin --debug {command} …`")  # fmt: skip

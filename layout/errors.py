@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -51,3 +53,10 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Deduplicate on (pos, message) and order by position, so reports are stable."""
     unique = {(d.pos, d.message): d for d in diagnostics}
     return sorted(unique.values(), key=lambda d: (d.pos is None, d.pos or SourcePos("", 0, 0), d.message))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """"ValueError: message (at layout/x.py:12)": the exception, its message and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"

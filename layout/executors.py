@@ -10,7 +10,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from layout.build import build_pdf, document_title
-from layout.errors import Diagnostic, SourceError
+from layout.errors import Diagnostic, SourceError, describe_exception
 from layout.loader.issue import load_issue
 from layout.manifest import IssueRecord, build_settings, hash_file, hash_inputs, issue_inputs
 from layout.render import archival, render_loaded
@@ -123,13 +122,6 @@ def render_job(job: RenderJob) -> JobResult:
                          pdf=digest or "", pages=pages, year=issue.info.year, number=issue.info.number,
                          title=document_title(issue), masthead=issue.publication.masthead)
     return JobResult(job.source, record, time.perf_counter() - started, pdf=pdf, pid=os.getpid(), max_rss=peak_rss())
-
-
-def describe_exception(exc: BaseException) -> str:
-    """"ValueError: message (at layout/x.py:12)": the message and where it was raised."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def render_on_dask(job: RenderJob, theme_refs: tuple[str, ...]) -> JobResult:
