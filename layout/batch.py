@@ -125,6 +125,7 @@ class Outcome:
     pages: int = 0
     seconds: float = 0.0
     messages: tuple[str, ...] = ()  # for a failure: `path:line:col: message` lines, or the error
+    retried: int = 0  # times a worker process died rendering it before this outcome
 
 
 @dataclass
@@ -136,6 +137,7 @@ class BatchReport:
     peak_rss: dict[int, int] = field(default_factory=dict)  # worker pid -> bytes
     records: dict[Path, IssueRecord] = field(default_factory=dict)  # source -> its up-to-date PDF's record
     warnings: list[str] = field(default_factory=list)
+    manifest_error: str | None = None  # the manifest could not be written (the PDFs are still there)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -267,19 +269,28 @@ def render_batch(sources: Sequence[Path], options: BatchOptions, progress: Progr
                     outcome = record_result(result, job, reason, source, manifest, out_dir, names, report)
                     report.outcomes.append(outcome)
                     progress.update(outcome)
-                    if time.perf_counter() - last_save >= MANIFEST_SAVE_INTERVAL:
-                        manifest.save()
+                    if time.perf_counter() - last_save >= MANIFEST_SAVE_INTERVAL and not report.manifest_error:
+                        save_manifest(manifest, report)
                         last_save = time.perf_counter()
         except KeyboardInterrupt:
             report.interrupted = True
             remove_partial_writes(job for job in jobs if job.source not in done)
         finally:
-            manifest.save()
+            save_manifest(manifest, report)
     report.wall = time.perf_counter() - started
     order = {source: i for i, source in enumerate(sources)}
     report.outcomes.sort(key=lambda o: order[o.source])
     progress.finish()
     return report
+
+
+def save_manifest(manifest: Manifest, report: BatchReport) -> None:
+    """Save the manifest; a folder that refuses it is the report's manifest_error, not the end of the batch."""
+    try:
+        manifest.save()
+    except OSError as exc:
+        report.manifest_error = (f"cannot write the manifest {manifest.path}: {exc.strerror or exc}; the PDFs written "
+                                 "are kept, and the next run renders them again")  # fmt: skip
 
 
 def record_result(result: JobResult, job: RenderJob, reason: str, source: Path, manifest: Manifest, out_dir: Path,
@@ -289,15 +300,15 @@ def record_result(result: JobResult, job: RenderJob, reason: str, source: Path, 
     if result.max_rss is not None:
         report.peak_rss[result.pid] = max(result.max_rss, report.peak_rss.get(result.pid, 0))
     if result.record is None:
-        manifest.records.pop(key, None)  # its PDF, if any, no longer matches its sources
+        manifest.forget(key)  # its PDF, if any, no longer matches its sources
         return Outcome(source, job.output, Status.FAILED, reason, seconds=result.seconds,
-                       messages=failure_messages(result, names))
+                       messages=failure_messages(result, names), retried=result.retried)
     record = result.record
     if result.pdf is not None:
         write_atomically(job.output, result.pdf)
-    manifest.records[key] = record
+    manifest.set(key, record)
     report.records[source] = record
-    return Outcome(source, job.output, Status.RENDERED, reason, record.pages, result.seconds)
+    return Outcome(source, job.output, Status.RENDERED, reason, record.pages, result.seconds, retried=result.retried)
 
 
 def remove_partial_writes(jobs: Iterable[RenderJob]) -> None:
@@ -334,6 +345,6 @@ def bind_volume(report: BatchReport, out_dir: Path, volume: Path, *, pdfa: bool 
     if state.get("key") == key and state.get("pdf") == hash_file(volume):
         return f"volume {display_path(volume)}: unchanged, {len(issues)} issues{note}"
     result = build_volume(issues, volume, title=title, pdfa=pdfa)
-    manifest.volumes[str(volume.resolve())] = {"key": key, "pdf": hash_file(volume) or ""}
-    manifest.save()
+    manifest.set_volume(str(volume.resolve()), {"key": key, "pdf": hash_file(volume) or ""})
+    save_manifest(manifest, report)
     return f"volume {display_path(volume)}: {result.issues} issues, {result.pages} pages{note}"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -19,6 +21,7 @@ from typing import Any
 
 from layout.build import build_pdf, document_title
 from layout.errors import Diagnostic, SourceError, describe_exception
+from layout.fileio import process_running
 from layout.loader.issue import load_issue
 from layout.manifest import IssueRecord, build_settings, hash_file, hash_inputs, issue_inputs
 from layout.render import archival, render_loaded
@@ -30,6 +33,7 @@ try:
 except ImportError:  # Windows: no getrusage; peak memory is then reported as unknown
     resource = None  # type: ignore[assignment]
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 MAX_POOL_ATTEMPTS = 2  # an issue whose worker process dies twice is reported as failed, not retried forever
 
 
@@ -62,6 +66,7 @@ class JobResult:
     pdf: bytes | None = None  # when the job asked for delivery
     pid: int = 0
     max_rss: int | None = None  # bytes: this worker process's peak resident memory so far
+    retried: int = 0  # how many times a worker died rendering it before this result
 
 
 _WARM_LOCK = threading.Lock()
@@ -82,10 +87,48 @@ def warm_process(theme_refs: Iterable[str]) -> None:
                     theme.chain(role)
 
 
-def init_worker(theme_refs: tuple[str, ...]) -> None:
-    """Process-pool initializer: Ctrl-C is the parent's to handle; fonts and themes are loaded once here."""
+def init_worker(theme_refs: tuple[str, ...], batch_pid: int | None = None) -> None:
+    """Process-pool initializer: Ctrl-C is the parent's to handle; the worker exits with the batch process;
+    fonts and themes are loaded once here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if batch_pid is not None:
+        exit_with(batch_pid)
     warm_process(theme_refs)
+
+
+PARENT_POLL = 0.5  # s between checks that the batch process lives, where there is no pidfd to wait on
+
+
+def exit_with(pid: int) -> None:
+    """End this process as soon as process `pid` (the batch) is gone, however it went (kill -9 included).
+
+    A forkserver worker's parent is the forkserver, not the batch, so PR_SET_PDEATHSIG alone (set too: it also
+    covers the forkserver dying) would not see the batch die; a daemon thread waits on the batch itself. Its
+    renders write atomically, so nothing half-written is left but a temp file the next write clears.
+    """
+    _set_parent_death_signal()
+    threading.Thread(target=_wait_then_exit, args=(pid,), name="exit-with-batch", daemon=True).start()
+
+
+def _wait_then_exit(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)  # Linux 5.3+: readable once the process has exited
+    except (AttributeError, OSError):
+        while process_running(pid):
+            time.sleep(PARENT_POLL)
+    else:
+        select.select([fd], [], [])
+    os._exit(1)
+
+
+def _set_parent_death_signal() -> None:
+    """Linux: SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
 
 
 def peak_rss() -> int | None:
@@ -154,17 +197,19 @@ def stop_pool(executor: ProcessPoolExecutor, futures: Iterable[Future[JobResult]
         process.terminate()
 
 
-def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...]) -> Generator[JobResult, None, None]:
-    """Render in a process pool; a job whose worker died is retried once in a fresh pool, then reported."""
+def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...],
+              work: Callable[[RenderJob], JobResult] = render_job) -> Generator[JobResult, None, None]:
+    """Render in a process pool; a job whose worker died is retried once in a fresh pool (its result says so),
+    then reported. Workers exit with this process, however it ends."""
     attempts: dict[Path, int] = {}
     pending = list(jobs)
     while pending:
         executor = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=pool_context(),
-                                       initializer=init_worker, initargs=(theme_refs,))
+                                       initializer=init_worker, initargs=(theme_refs, os.getpid()))
         futures: dict[Future[JobResult], RenderJob] = {}
         broken: list[RenderJob] = []
         try:
-            futures = {executor.submit(render_job, job): job for job in pending}
+            futures = {executor.submit(work, job): job for job in pending}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
@@ -174,7 +219,7 @@ def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ..
                     continue
                 except Exception as exc:  # e.g. a result that could not be sent back
                     result = JobResult(job.source, error=describe_exception(exc))
-                yield result
+                yield replace(result, retried=attempts.get(job.source, 0))
         except BaseException:  # Ctrl-C, or the consumer stopped early
             stop_pool(executor, futures)
             raise
@@ -186,7 +231,8 @@ def run_local(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ..
             if attempts[job.source] < MAX_POOL_ATTEMPTS:
                 pending.append(job)
             else:
-                yield JobResult(job.source, error="the worker process died while rendering it (tried twice)")
+                yield JobResult(job.source, error="the worker process died while rendering it (tried twice)",
+                                retried=attempts[job.source] - 1)
 
 
 def run_dask(jobs: Sequence[RenderJob], workers: int, theme_refs: tuple[str, ...],

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file beside `path`, then rename: nobody sees half a PDF, and a failure keeps the old one."""
+    """Write a temporary file beside `path`, then rename: nobody sees half a PDF, and a failure keeps the old one.
+
+    The temporary file is `.NAME.PID.XXXXXXXX.tmp`; one a killed writer left behind is removed by the next write
+    of the same file (a writer whose process still runs keeps its own).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temp_files(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -22,6 +28,35 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove the temporary files of `path` whose writer process is gone; returns them."""
+    removed = []
+    prefix = f".{path.name}."
+    with os.scandir(path.parent) as entries:
+        for entry in entries:
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(".tmp")):
+                continue
+            pid, _, rest = name[len(prefix) : -len(".tmp")].partition(".")
+            if not (pid.isdigit() and rest) or process_running(int(pid)):
+                continue  # not of our naming, or its writer is still at work
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def process_running(pid: int) -> bool:
+    """Whether process `pid` exists (it may be another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _umask() -> int:

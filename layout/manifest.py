@@ -5,11 +5,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import reportlab
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; concurrent batches on one folder are then not merged safely
+    fcntl = None  # type: ignore[assignment]
 
 from layout import __version__
 from layout.caches import FileCache, stamps
@@ -50,12 +56,51 @@ class Manifest:
     path: Path
     records: dict[str, IssueRecord] = field(default_factory=dict)
     volumes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What this run changed since it loaded or last saved (None: forget the record), merged into the file on save.
+    _changed: dict[str, IssueRecord | None] = field(default_factory=dict, repr=False)
+    _changed_volumes: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def set(self, key: str, record: IssueRecord) -> None:
+        self.records[key] = self._changed[key] = record
+
+    def forget(self, key: str) -> None:
+        """Drop `key`'s record: its PDF, if any, no longer matches its sources."""
+        self.records.pop(key, None)
+        self._changed[key] = None
+
+    def set_volume(self, key: str, state: dict[str, str]) -> None:
+        self.volumes[key] = self._changed_volumes[key] = state
 
     def save(self) -> None:
-        data = {"format": MANIFEST_FORMAT, "tool": __version__, "volumes": self.volumes,
-                "issues": {key: asdict(record) for key, record in self.records.items()}}
-        text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-        write_atomically(self.path, text.encode("utf-8"))
+        """Merge this run's changes into the manifest on disk and write it, under a lock: a batch writing the same
+        folder meanwhile keeps its records. Raises OSError when the folder or a file in the way prevents it."""
+        with manifest_lock(self.path):
+            on_disk, _ = load_manifest(self.path.parent)  # an unreadable one is replaced, as when loading
+            for key, record in self._changed.items():
+                if record is None:
+                    on_disk.records.pop(key, None)
+                else:
+                    on_disk.records[key] = record
+            on_disk.volumes.update(self._changed_volumes)
+            data = {"format": MANIFEST_FORMAT, "tool": __version__, "volumes": on_disk.volumes,
+                    "issues": {key: asdict(record) for key, record in on_disk.records.items()}}
+            text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+            write_atomically(self.path, text.encode("utf-8"))
+        self.records, self.volumes = on_disk.records, on_disk.volumes
+        self._changed.clear()
+        self._changed_volumes.clear()
+
+
+@contextlib.contextmanager
+def manifest_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `<manifest>.lock` (flock; none where there is no fcntl) while the manifest is merged."""
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def load_manifest(out_dir: Path) -> tuple[Manifest, str | None]:

@@ -101,6 +101,11 @@ def format_summary(report: BatchReport) -> str:
         tail += f"; peak worker memory {max(report.peak_rss.values()) / 2**20:.0f} MiB"
     if not report.count(Status.RENDERED) and not report.failed and not report.interrupted:
         tail += "; nothing to render, every PDF is up to date (--force renders them all)"
+    retried = [o for o in report.outcomes if o.retried]
+    if retried:
+        names = ", ".join(str(o.source) for o in retried)
+        tail += (f"\nretried after a worker process died: {len(retried)} issue{'s' * (len(retried) != 1)} "
+                 f"({names})")  # fmt: skip
     return "\n".join([*lines, tail])
 
 
@@ -148,13 +153,21 @@ def run_batch(args: argparse.Namespace) -> int:
     failed = [o for o in report.outcomes if o.status is Status.FAILED]
     for outcome in failed:
         print(f"failed: {outcome.source}", file=sys.stderr)
+    if report.manifest_error:
+        print(f"bulletin batch: {report.manifest_error}", file=sys.stderr)
     if report.interrupted:
-        print("interrupted: pending issues cancelled; finished PDFs and the manifest are kept", file=sys.stderr)
+        kept = "finished PDFs are kept" if report.manifest_error else "finished PDFs and the manifest are kept"
+        print(f"interrupted: pending issues cancelled; {kept}", file=sys.stderr)
         return 130
+    if report.manifest_error:
+        return 1
     if args.volume:
         try:
             print(bind_volume(report, options.out_dir, Path(args.volume), pdfa=options.pdfa))
         except BatchUsageError as exc:
             print(f"bulletin batch: {exc}", file=sys.stderr)
+            return 1
+        if report.manifest_error:
+            print(f"bulletin batch: {report.manifest_error}", file=sys.stderr)
             return 1
     return 1 if failed else 0
