@@ -87,6 +87,12 @@ def _for_pass(progress: Progress | None, number: int) -> Callable[[str, int], No
     return on_progress
 
 
+def trial_layout(issue: Issue, theme: Theme) -> None:
+    """Lay the issue out once without writing a PDF: what `check` runs so that a block no page can hold is
+    refused there, not first by `render`. Raises SourceError."""
+    _build_once(issue, theme, ComposeCache(), PageRecord(), canvasmaker=LayoutOnlyCanvas)
+
+
 class IssueDocTemplate(BaseDocTemplate):
     """ReportLab's document template, dated by the issue: its creation date is the issue's `date:` when given
     (deterministic: it comes from the source); without one, ReportLab's fixed invariant date stays."""

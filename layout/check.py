@@ -1,9 +1,11 @@
-"""`bulletin check`: validate issue sources without rendering — the loader's rules, the theme, glyph coverage."""
+"""`bulletin check`: validate issue sources without rendering — the loader's rules, the theme, glyph coverage, and
+one trial layout (a block no page can hold)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from layout.build import trial_layout
 from layout.errors import Diagnostic, SourceError, sort_diagnostics
 from layout.loader.issue import load_issue
 from layout.loader.publication import PUBLICATION_FILE, read_publication
@@ -12,7 +14,7 @@ from layout.validate import publication_theme, validate_issue
 
 
 def check_source(path: Path, publication: Path | None = None, theme: str | None = None) -> list[Diagnostic]:
-    """Every problem of one issue (and its publication), then of its theme and glyph coverage; [] when fine.
+    """Every problem of one issue (and its publication), then of its theme, glyph coverage and layout; [] when fine.
 
     A publication file (`bulletin check issues/*.yaml` names bulletin.yaml too) is checked as a publication,
     with its theme and the theme's fonts.
@@ -26,7 +28,8 @@ def check_source(path: Path, publication: Path | None = None, theme: str | None 
                 problems = exc.diagnostics
         return sort_diagnostics(problems)
     try:
-        validate_issue(load_issue(path, publication=publication), theme)
+        issue = load_issue(path, publication=publication)
+        trial_layout(issue, validate_issue(issue, theme))  # what render would meet from this input, but writing
     except SourceError as exc:
         return sort_diagnostics(exc.diagnostics)
     return []

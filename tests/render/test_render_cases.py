@@ -265,12 +265,13 @@ def test_a_table_row_taller_than_a_page_is_refused_with_its_position(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = make_issue(tmp_path, [{"table": {"header": ["序号", "内容"], "rows": [[1, "很长的内容" * 600]]}}])
-    assert main(["render", str(source), "-o", str(tmp_path / "big.pdf")]) == 2
-    err = capsys.readouterr().err
     line = next(n for n, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1) if "table:" in text)
-    assert err.startswith(f"{source}:{line}:")
-    assert "does not fit on a page" in err
-    assert "0x" not in err  # no object addresses
+    for command in (["check", str(source)], ["render", str(source), "-o", str(tmp_path / "big.pdf")]):
+        assert main(command) == 2  # check lays the issue out too: it finds what render would
+        err = capsys.readouterr().err
+        assert err.startswith(f"{source}:{line}:")
+        assert "does not fit on a page" in err
+        assert "0x" not in err  # no object addresses
     assert not (tmp_path / "big.pdf").exists()
 
 
