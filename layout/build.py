@@ -90,7 +90,7 @@ def _for_pass(progress: Progress | None, number: int) -> Callable[[str, int], No
 def trial_layout(issue: Issue, theme: Theme) -> None:
     """Lay the issue out once without writing a PDF: what `check` runs so that a block no page can hold is
     refused there, not first by `render`. Raises SourceError."""
-    _build_once(issue, theme, ComposeCache(), PageRecord(), canvasmaker=LayoutOnlyCanvas)
+    _build_once(issue, theme, resolve_styles(theme), ComposeCache(), PageRecord(), canvasmaker=LayoutOnlyCanvas)
 
 
 class IssueDocTemplate(BaseDocTemplate):
