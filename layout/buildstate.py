@@ -10,10 +10,18 @@ from layout.text.compose import Line, Span
 
 
 class ComposeCache:
-    """Composed lines keyed by (spans, options): the multi-pass build composes every paragraph once."""
+    """Composed lines keyed by (spans, options): the multi-pass build composes every paragraph once; and the
+    downsampled print copies of its images, made once per build (they live as long as the build)."""
 
     def __init__(self) -> None:
         self._lines: dict[tuple[object, ...], list[Line]] = {}
+        self._print_copies: dict[tuple[object, ...], bytes] = {}
+
+    def print_copy(self, key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
+        found = self._print_copies.get(key)
+        if found is None:
+            found = self._print_copies[key] = make()
+        return found
 
     def lines(
         self, spans: tuple[Span, ...], options_key: tuple[object, ...], make: Callable[[], list[Line]]

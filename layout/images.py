@@ -14,11 +14,12 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image as PILImage
 from PIL import ImageFile
+
+from layout.caches import FileCache
 
 # A bulletin prints on A4 at 300 dpi: a full text block is about 1,900 x 2,700 pixels, a full page 2,500 x 3,500.
 # 40 megapixels is four times that and covers any camera; beyond it a file is a mistake or hostile.
@@ -67,12 +68,15 @@ def inspect_image(path: Path) -> ImageInfo:
     (CRCs, nothing cut off) and its pixels decoded; a JPEG is decoded at an eighth of its size, which
     still reads every byte of its data, so a truncated file is found here and not in the middle of a render.
     """
-    stat = path.stat()
-    return _inspect(str(path), stat.st_mtime_ns, stat.st_size)
+    # render inspects in the loader, then sizes the image in the story: each file is opened once while unchanged
+    path.stat()  # a file that cannot be read raises OSError here, as it did before the cache
+    return _INFO.get_or_build(path.resolve(), lambda: (_inspect(str(path)), [path]))
 
 
-@lru_cache(maxsize=64)  # render inspects in the loader, then sizes the image in the story: open it once
-def _inspect(path: str, mtime_ns: int, size: int) -> ImageInfo:
+_INFO: FileCache[Path, ImageInfo] = FileCache("image headers")
+
+
+def _inspect(path: str) -> ImageInfo:
     with open(path, "rb") as fh:
         head = fh.read(8)
     kind = next((name for magic, name in FORMATS.items() if head.startswith(magic)), None)
@@ -147,19 +151,15 @@ def print_pixels(width_pt: float, height_pt: float) -> tuple[int, int]:
     return max(1, math.ceil(width_pt / 72 * PRINT_DPI)), max(1, math.ceil(height_pt / 72 * PRINT_DPI))
 
 
-def print_source(path: Path, width_pt: float, height_pt: float) -> str | io.BytesIO:
-    """What to embed for `path` printed at width x height points: the file itself when it has no more pixels
-    than PRINT_DPI needs, else a downsampled copy (decoded in bounded memory: a JPEG at a reduced scale)."""
+def print_target(path: Path, width_pt: float, height_pt: float) -> tuple[int, int] | None:
+    """The pixel size to embed `path` at when printed at width x height points, or None when the file itself has
+    no more pixels than PRINT_DPI needs (it is then embedded as it is)."""
     info = inspect_image(path)
     target = print_pixels(width_pt, height_pt)
-    if info.width <= target[0] and info.height <= target[1]:
-        return str(path)
-    stat = path.stat()
-    return io.BytesIO(_downsampled(str(path), stat.st_mtime_ns, stat.st_size, target))
+    return None if info.width <= target[0] and info.height <= target[1] else target
 
 
-@lru_cache(maxsize=4)  # every layout pass builds the story again: downsample each image once per render
-def _downsampled(path: str, mtime_ns: int, size: int, target: tuple[int, int]) -> bytes:
+def downsampled(path: Path, target: tuple[int, int]) -> bytes:
     """The image at `path` reduced to fit `target` pixels, as PNG or JPEG bytes (deterministic: no timestamps)."""
     with PILImage.open(path, formats=["PNG", "JPEG"]) as original:
         kind = original.format

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from layout.flowables import (
     fold_keeps,
     text_block,
 )
-from layout.images import ImageError, inspect_image, print_source
+from layout.images import ImageError, downsampled, inspect_image, print_target
 from layout.model import Align, Issue, Run, Text
 from layout.platypus import Flowable, PageBreak, Table, TableStyle
 from layout.platypus import Image as RLImage
@@ -305,7 +306,11 @@ def build_image(block: model.Image, ctx: StoryContext) -> list[Flowable]:
     width = min(block.width_pt or info.natural_width_pt(), page.text_width,
                 page.text_height * IMAGE_MAX_PAGE_SHARE * info.width / info.height)
     height = width * info.height / info.width
-    image = RLImage(print_source(block.path, width, height), width=width, height=height)
+    target = print_target(block.path, width, height)
+    source: str | io.BytesIO = str(block.path)
+    if target is not None:  # the build's cache keeps the copy across its passes
+        source = io.BytesIO(ctx.cache.print_copy((block.path, target), lambda: downsampled(block.path, target)))
+    image = RLImage(source, width=width, height=height)
     image.hAlign = "CENTER"
     image.source = block.pos
     image.spaceBefore = image.spaceAfter = ctx.theme.spacing["image"]
