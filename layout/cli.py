@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     # --debug is also accepted after the command; SUPPRESS keeps a subcommand from resetting it to False
     debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on an internal error, show its traceback instead of one line")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_with_parents(debug))
 
     render = command(sub, "render", "render issues to PDF, written to ./out/ unless -o says otherwise",
