@@ -377,7 +377,8 @@ class TocEntry(TextBlock):
         style = self.style
         step = self.toc.leader_gap * style.size
         dot = self.toc.leader
-        face = style.regular.face_for(dot) or style.regular.primary  # the first face that has it, as for any text
+        found = style.regular.first_index(dot)  # the first face that has it, as for any text
+        face = style.regular[found] if found >= 0 else style.regular.primary
         dot_width = face.advance(dot) * style.size
         # Dots sit on a grid anchored at the right edge, so the leaders of all entries line up.
         x = stop - dot_width
