@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,21 +79,18 @@ _INFO: FileCache[Path, ImageInfo] = FileCache("image headers")
 
 def _inspect(path: str) -> ImageInfo:
     with open(path, "rb") as fh:
-        head = fh.read(8)
+        head = fh.read(24)
     kind = next((name for magic, name in FORMATS.items() if head.startswith(magic)), None)
     if kind is None:
         seen = next((name for magic, name in OTHER_FORMATS.items() if head.startswith(magic)), "not an image we know")
         raise ImageError(f"is not a PNG or JPEG file (its content is {seen})", "convert it to PNG or JPEG")
+    if kind == "PNG" and head[12:16] == b"IHDR":  # the size is in the first chunk: refuse a bomb before Pillow
+        _check_pixels(*struct.unpack(">II", head[16:24]))
     with _opened(path, kind) as img:
         info = ImageInfo(kind, img.width, img.height, _dpi(img))
     if info.width <= 0 or info.height <= 0:
         raise ImageError(f"is a {kind} of {info.width}x{info.height} pixels: it has no pixels")
-    if info.pixels > MAX_IMAGE_PIXELS:
-        raise ImageError(
-            f"is {info.width:,}x{info.height:,} pixels ({info.pixels / 1e6:.0f} megapixels), more than the limit "
-            f"of {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels",
-            f"a printed page needs no more than {PRINT_DPI} dpi: scale it down before adding it",
-        )
+    _check_pixels(info.width, info.height)
     try:
         if kind == "PNG":
             with _opened(path, kind) as img:
@@ -110,6 +108,15 @@ def _inspect(path: str) -> ImageInfo:
     return info
 
 
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageError(
+            f"is {width:,}x{height:,} pixels ({width * height / 1e6:.0f} megapixels), more than the limit "
+            f"of {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels",
+            f"a printed page needs no more than {PRINT_DPI} dpi: scale it down before adding it",
+        )
+
+
 @contextmanager
 def _opened(path: str, kind: str) -> Iterator[ImageFile.ImageFile]:
     """`PILImage.open` restricted to the one format the magic bytes named, its failures as ImageError."""
@@ -124,15 +131,17 @@ def _opened(path: str, kind: str) -> Iterator[ImageFile.ImageFile]:
             ) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise ImageError(
-                f"is a damaged or incomplete {kind} file ({_plain(exc)})", "export it again from the original"
+                f"is a damaged or incomplete {kind} file ({_plain(exc, path)})", "export it again from the original"
             ) from None
     with image:
         yield image
 
 
-def _plain(exc: BaseException) -> str:
-    """Pillow's message without its internals ("broken data stream when reading image file")."""
+def _plain(exc: BaseException, path: str = "") -> str:
+    """Pillow's message, without the file's path (the source names it already) or a final full stop."""
     text = str(exc).strip() or type(exc).__name__
+    if path:
+        text = text.replace(f" {path!r}", "").replace(f" {path}", "")
     return text.rstrip(".")
 
 

@@ -4,11 +4,15 @@ example message in the source format's error table is one that `bulletin check` 
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from layout.check import check_source
 from layout.cli import build_parser, main
@@ -156,6 +160,11 @@ ISSUES: list[tuple[str, str | bytes]] = [
         "heading: 一\n            level: 4", "links: [见附件]", "image: {path: /tmp/a.png}",
         "image: {path: ../../a.png}", "image: {path: missing.png}", "image: {path: a.png}",
         "image: {path: qr.png, width: 40px}", "!!python/object:os.system x", "{<<: {p: 甲}}")))),
+    ("bidi.yaml", ISSUE.format(blocks=BLOCK.format("正文\u202e。"))),
+    ("soft-hyphen.yaml", ISSUE.format(blocks=BLOCK.format('"正文\\u00ad。"'))),
+    ("images.yaml", ISSUE.format(blocks=BLOCK.format("image: {path: big.png}") + BLOCK.format("image: {path: a.jpg}"))),
+    ("rare.yaml", ISSUE.format(blocks=BLOCK.format("正文𠀀。"))),
+    ("too-tall.yaml", ISSUE.format(blocks=BLOCK.format("table: {header: [a, b], rows: [[1, %s]]}" % ("长" * 3000)))),
     ("table.yaml", ISSUE.format(blocks=BLOCK.format(
         "table: {header: [a, b, c, d, e], rows: [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4]]}")
         + BLOCK.format("table: {header: [a, b, c, d, e], rows: [[1, 2, 3, 4, 5]], widths: [1, 2, 3, 4]}")
@@ -173,6 +182,15 @@ def real_messages(tmp_path: Path) -> list[Diagnostic]:
     (folder / "bulletin.yaml").write_text(PUBLICATION, encoding="utf-8")
     (folder / "a.png").write_bytes(b"GIF89a" + bytes(32))
     (folder / "qr.png").write_bytes((REPO / "tests" / "cases" / "loader" / "qr.png").read_bytes())
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    size = struct.pack(">IIBBBBB", 12000, 12000, 8, 0, 0, 0, 0)  # check reads the header, never these pixels
+    (folder / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", size) + chunk(b"IDAT", zlib.compress(b"\0"))
+                                     + chunk(b"IEND", b""))  # fmt: skip
+    photo = io.BytesIO()
+    Image.effect_mandelbrot((200, 100), (-2.0, -1.5, 1.0, 1.5), 40).convert("RGB").save(photo, "JPEG")
+    (folder / "a.jpg").write_bytes(photo.getvalue()[: len(photo.getvalue()) // 2])
     found: list[Diagnostic] = []
     for name, content in ISSUES:
         path = folder / name
