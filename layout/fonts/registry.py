@@ -375,7 +375,7 @@ class _RestoredFace(TTFontFace):
 
 def restored_font(name: str, record: facecache.FaceRecord) -> RLTTFont:
     """A ReportLab TTFont over a face restored from its record: what `TTFont(name, path)` builds, without parsing
-    the file (tests/test_facecache.py compares the two attribute by attribute)."""
+    the file (tests/fonts/test_facecache.py compares the two attribute by attribute)."""
     face = _RestoredFace.__new__(_RestoredFace)
     state = face.__dict__
     state.update(record.attrs)

@@ -16,7 +16,7 @@ from layout.importer import UnreadableInputError, import_file
 from layout.importer.lines import Align, Line
 from layout.importer.recognise import DOC_NUMBER, Known, recognise
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from import_score import score
 
 REFERENCE_DOC = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
@@ -198,7 +198,7 @@ def test_gbk_text_is_read(tmp_path: Path) -> None:
 
 
 def test_images_are_extracted_next_to_the_issue(tmp_path: Path) -> None:
-    qr = Path(__file__).parent / "cases" / "snapshots" / "qr.png"
+    qr = Path(__file__).parents[1] / "cases" / "snapshots" / "qr.png"
     reference = tmp_path / "ref.yaml"
     data = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
     data["sections"][0]["articles"][0]["blocks"].insert(2, {"image": {"path": "qr.png", "width": "30mm"}})
@@ -222,7 +222,7 @@ def test_images_are_extracted_next_to_the_issue(tmp_path: Path) -> None:
 
 
 # --- round trip: render → import gives back the source ------------------------------------------------------------
-SNAPSHOT_CASES = Path(__file__).parent / "cases" / "snapshots"
+SNAPSHOT_CASES = Path(__file__).parents[1] / "cases" / "snapshots"
 ROUND_TRIP = sorted(p.name for p in SNAPSHOT_CASES.glob("*.yaml")
                     if p.name.startswith(("block-", "inline-", "table-", "contents-", "compose-long-url")))
 

@@ -15,7 +15,7 @@ from layout.fonts.registry import load_face
 from layout.fonts.spec import FontSpec
 from layout.importer import import_file
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "fonts"
 LEFT, RIGHT, TOP, BOTTOM = 90.0, A4[0] - 80.0, A4[1] - 90.0, 90.0
 BODY = 10.5
 

@@ -12,7 +12,7 @@ from fontfactory import build_truetype_font, save_font
 from layout.cli import main
 from layout.fonts.registry import reset_reportlab
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ISSUE = """\
 issue:
   year: 2018

@@ -13,7 +13,7 @@ from fontTools.ttLib import TTFont
 
 from layout.fonts.registry import reset_reportlab
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from layout.fonts.registry import (
 )
 from layout.fonts.spec import FontSpec
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "issues" / "2018-0602.yaml"
 # attributes that a restored face makes on first use, or that are not data (the scaling function, read position)
 DERIVED = {"_ttf_data", "_pdfScale", "_pos", "glyphToChar", "hmetrics", "glyphPos", "_packed"}

@@ -31,7 +31,7 @@ from layout.model import (
 )
 from layout.units import MM
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "issues" / "2018-0602.yaml"
 
 PUB = """\

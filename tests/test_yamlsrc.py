@@ -30,7 +30,7 @@ ISSUE = "issue:\n  year: 2018\n  number: '1'\nsections:\n  - title: 政策\n    
 MAX_PYTHON_MEMORY = 64 << 20
 
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 LOADERS = sorted({BoundedLoader, PureLoader}, key=lambda cls: cls.__name__)  # libyaml-backed one when available
 
 
@@ -211,7 +211,7 @@ def test_long_string_is_refused(tmp_path: Path) -> None:
 
 
 def test_limits_are_documented() -> None:
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "source-format.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "source-format.md").read_text(encoding="utf-8")
     limits = doc[doc.index("## Limits") :]
     values = (MAX_FILE_BYTES, MAX_NODES, MAX_DEPTH, MAX_SCALAR_CHARS, MAX_DIAGNOSTICS)
     for value in (f"{v:,}" for v in values):

@@ -11,7 +11,7 @@ import pytest
 from layout.check import check_source
 from layout.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CASES = Path("tests/cases/loader")  # relative to REPO, as an editor would type it
 ERROR_CASES = sorted(p.name for p in (REPO / CASES / "errors").glob("*.yaml"))
 

@@ -15,7 +15,7 @@ from layout.loader.issue import load_issue
 from layout.render import render_issue
 from layout.validate import validate_issue
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "issues" / "2018-0602.yaml"
 
 

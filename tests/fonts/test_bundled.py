@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from layout.fonts.registry import Face, FontChain, bundled_fonts_dir, load_face, reset_reportlab
 from layout.fonts.spec import FontSpec
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BUNDLED = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSansSC-Bold.ttf")
 SAMPLE = "关于印发《工业互联网发展行动计划（2018-2020年）》的通知：①—…“引号”，工信部〔2018〕188号"
 
