@@ -186,3 +186,96 @@ def test_the_base_of_the_broken_fixtures_is_good(tmp_path: Path) -> None:
     assert check_source(issue) == []
     assert schema_errors("issue", issue) == []
     assert schema_errors("publication", tmp_path / "bulletin.yaml") == []
+
+
+# --- drift: every field of every definition, made wrong, is refused by both ----------------------------------
+def full_documents() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A valid issue that uses every field of every definition, and its publication."""
+    table = {"header": ["序号", "内容"], "rows": [[1, "甲"]], "widths": [1, 3], "align": ["center", "left"],
+             "caption": "表"}
+    image = {"path": "qr.png", "width": "20mm", "caption": "扫码"}
+    blocks = ["正文", {"p": "正文"}, {"plain": "各单位："}, {"heading": "一、要求", "level": 2}, {"subtitle": "副题"},
+              {"list": ["1、甲"]}, {"table": table}, {"signature": ["某部"]}, {"attachments": ["附件"]},
+              {"links": ["http://www.example.com"]}, {"image": image}, {"page_break": True}]
+    article = {"title": "标题", "toc_title": "短标题", "doc_number": "〔2018〕1号", "blocks": blocks}
+    issue = {"issue": {"year": 2018, "number": "0602", "date": "2018-06-04"},
+             "sections": [{"title": "政策", "articles": [article]}]}
+    publication = {"publisher": "甲", "masthead": "快讯", "contact": {"phone": "1"}, "footer": ["{publisher}"],
+                   "closing": ["谢谢"], "theme": "default"}
+    return issue, publication
+
+
+def locate(issue: dict[str, Any], publication: dict[str, Any], name: str) -> dict[str, Any]:
+    article = issue["sections"][0]["articles"][0]
+    return {"the issue file": issue, "issue": issue["issue"], "section": issue["sections"][0], "article": article,
+            "table": article["blocks"][6]["table"], "image": article["blocks"][10]["image"],
+            "the publication": publication}[name]
+
+
+def wrong_value(value: Any) -> Any:
+    """A value of the wrong type (or out of range) for a definition's value type."""
+    from layout.loader import definitions as d
+
+    match value:
+        case d.Text():
+            return ["甲", "乙"]
+        case d.WholeNumber() | d.PositiveNumber():
+            return "many"
+        case d.Date():
+            return "June 4th"
+        case d.Length():
+            return "40px"
+        case d.Choice():
+            return "sideways"
+        case d.ThemeRef():
+            return "no-such-theme"
+        case d.FreeMapping():
+            return ["a"]
+        case d.ListOf():
+            return []
+        case d.Ref():
+            return "text"
+    raise TypeError(value)
+
+
+FIELDS = [(definition.name, field.key) for definition in MAPPINGS.values() for field in definition.fields
+          if field.key != "publication"]  # an inline publication beside a bulletin.yaml is refused as such
+
+
+def write_documents(folder: Path, issue: dict[str, Any], publication: dict[str, Any]) -> Path:
+    import yaml
+
+    folder.mkdir(exist_ok=True)
+    (folder / "qr.png").write_bytes((REPO / "tests" / "cases" / "loader" / "qr.png").read_bytes())
+    (folder / "bulletin.yaml").write_text(yaml.safe_dump(publication, allow_unicode=True), encoding="utf-8")
+    path = folder / "issue.yaml"
+    path.write_text(yaml.safe_dump(issue, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_full_document_is_good(tmp_path: Path) -> None:
+    path = write_documents(tmp_path, *full_documents())
+    assert check_source(path) == []
+    assert schema_errors("issue", path) == []
+    assert schema_errors("publication", tmp_path / "bulletin.yaml") == []
+
+
+@pytest.mark.parametrize(("where", "key"), FIELDS, ids=[f"{w}.{k}" for w, k in FIELDS])
+def test_a_wrong_value_in_any_field_is_refused_by_both(tmp_path: Path, where: str, key: str) -> None:
+    issue, publication = full_documents()
+    field = MAPPINGS[where].field(key)
+    locate(issue, publication, where)[key] = wrong_value(field.value)
+    path = write_documents(tmp_path, issue, publication)
+    kind, target = ("publication", tmp_path / "bulletin.yaml") if where == "the publication" else ("issue", path)
+    assert check_source(path), f"check accepts a wrong {where}.{key}"
+    assert schema_errors(kind, target), f"the schema accepts a wrong {where}.{key}"
+
+
+@pytest.mark.parametrize(("where", "key"), [(w, k) for w, k in FIELDS if MAPPINGS[w].field(k).required])
+def test_a_missing_required_field_is_refused_by_both(tmp_path: Path, where: str, key: str) -> None:
+    issue, publication = full_documents()
+    del locate(issue, publication, where)[key]
+    path = write_documents(tmp_path, issue, publication)
+    kind, target = ("publication", tmp_path / "bulletin.yaml") if where == "the publication" else ("issue", path)
+    assert check_source(path), f"check accepts {where} without {key}"
+    assert schema_errors(kind, target), f"the schema accepts {where} without {key}"
