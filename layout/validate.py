@@ -13,8 +13,6 @@ from layout.story import story_texts
 from layout.templates import furniture_texts
 from layout.theme import Theme, font_problems, load_theme, theme_file
 
-TEXT_ROLES_CHECKED = ("body", "body-bold", "heading")  # the roles `bulletin fonts` reports fallback for
-
 
 def resolve_theme(issue: Issue, theme: str | Path | None = None) -> Theme:
     """The theme named on the command line, else the publication's."""

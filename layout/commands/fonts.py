@@ -12,7 +12,7 @@ from layout.fonts.registry import load_face
 from layout.loader.issue import load_issue
 from layout.loader.publication import load_publication
 from layout.theme import font_problems, load_theme
-from layout.validate import TEXT_ROLES_CHECKED, glyph_problems, publication_theme, resolve_theme
+from layout.validate import glyph_problems, publication_theme, resolve_theme, texts_by_role
 
 
 def run_fonts(args: argparse.Namespace) -> int:
@@ -52,13 +52,16 @@ def run_fonts(args: argparse.Namespace) -> int:
     if issue is None:
         return 0
 
-    texts = issue.texts()
+    # What each role prints (its styles' texts, bold runs in their bold role), counted in that role's chain.
+    by_role = texts_by_role(issue, theme)
     print(f"issue: {args.source}")
-    for role in TEXT_ROLES_CHECKED:
-        if role in theme.roles:
-            print(f"role {role}:")
-            for line in describe_fallback(theme.chain(role), texts):
-                print(line)
+    for role in theme.roles:
+        if role not in by_role:
+            print(f"role {role}: prints nothing in this issue")
+            continue
+        print(f"role {role}:")
+        for line in describe_fallback(theme.chain(role), by_role[role]):
+            print(line)
     missing = sort_diagnostics(glyph_problems(issue, theme))
     for diagnostic in missing:
         print(diagnostic.format(), file=sys.stderr)

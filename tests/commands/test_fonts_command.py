@@ -69,23 +69,30 @@ def test_character_in_no_font_is_reported_with_its_position(tmp_path: Path, caps
     assert captured.out.endswith("missing: 1 character(s) in no configured font\n")
 
 
-def test_fallback_characters_are_listed_with_positions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Tiny draws the publication's characters and 中文; the issue's other characters need the fallback
+def test_each_role_counts_what_it_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Tiny draws the publication's characters and 中文; everything else falls back to the next face. 副 is printed
+    # only in the subtitle (the heading role), 正 only in the paragraph (the body role).
     publication = set((tmp_path / "bulletin.yaml").read_text(encoding="utf-8")) - {"\n"}
     tiny_chars = "".join(sorted(publication | set("中文")))
     save_font(build_truetype_font(chars=tiny_chars, family="Tiny"), tmp_path / "f" / "Tiny.ttf")
-    (tmp_path / "t.yaml").write_text("parent: default\nfonts:\n  song: {file: f/Tiny.ttf}\n", encoding="utf-8")
-    assert main(["fonts", write_issue(tmp_path), "--theme", "t.yaml"]) == 0
+    (tmp_path / "t.yaml").write_text("parent: default\nfonts:\n  tiny: {file: f/Tiny.ttf}\nroles:\n"
+                                     "  body: [tiny, hei-bold]\n  heading: [tiny, hei-bold]\n", encoding="utf-8")
+    issue = ISSUE.format(extra="") + "          - subtitle: 副题\n"
+    (tmp_path / "i.yaml").write_text(issue, encoding="utf-8")
+    assert main(["fonts", "i.yaml", "--theme", "t.yaml"]) == 0
     out = capsys.readouterr().out
     # (one code point more than the font maps: ReportLab draws U+00A0 with the space glyph)
-    assert f"  song: Tiny.ttf, {len(tiny_chars) + 1} glyphs, {len(tiny_chars) + 1} code points" in out
-    body = out.split("role body:\n", 1)[1].split("role body-bold:", 1)[0].splitlines()
-    tiny, fallback = body
-    assert tiny.startswith("  Tiny.ttf: ")
-    new = sorted(set("政策文件中文标题中文正文。") - set(tiny_chars), key="政策文件中文标题中文正文。".index)
-    assert fallback.startswith(f"  NotoSansSC-Bold.ttf: {len(new)} characters ({len(new)} distinct): ")
-    assert "'标' U+6807 at i.yaml:7:" in fallback
-    assert fallback.count(" at i.yaml:") == len(new)
+    assert f"  tiny: Tiny.ttf, {len(tiny_chars) + 1} glyphs, {len(tiny_chars) + 1} code points" in out
+    body_tiny, body_fallback, *_ = out.split("role body:\n", 1)[1].splitlines()
+    heading_tiny, heading_fallback, *_ = out.split("role heading:\n", 1)[1].splitlines()
+    assert body_tiny.startswith("  Tiny.ttf: ")
+    assert heading_fallback.startswith("  NotoSansSC-Bold.ttf: ")
+    assert "'正' U+6B63 at i.yaml:9:" in body_fallback
+    assert "'副' U+526F at i.yaml:10:23" in heading_fallback
+    assert "'副'" not in body_fallback  # not a what-if over all the text: the body role never prints 副
+    assert "'正'" not in heading_fallback
+    assert body_tiny != heading_tiny  # each role's own count
+    assert "role body-bold:" in out  # every role is listed, printing something or not
 
 
 def test_unusable_font_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,3 +103,19 @@ def test_unusable_font_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert err.startswith("t.yaml:3:16: font `song` cannot be used: ")  # where the theme names it
     assert "Broken.ttf: not a TrueType/OpenType font" in err
+
+
+def test_fonts_tried_are_the_chain_of_the_role_that_prints_the_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a subtitle prints in the heading role only, a paragraph in the body role only
+    text = ISSUE.format(extra="𠀁") + "          - subtitle: 副题𠀀\n"
+    (tmp_path / "i.yaml").write_text(text, encoding="utf-8")
+    assert main(["check", "i.yaml"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "i.yaml:9:17: '𠀁' U+20001 is in no configured font (fonts tried: NotoSerifSC-Regular.ttf, "
+        "NotoSansSC-Bold.ttf)",
+        "i.yaml:10:25: '𠀀' U+20000 is in no configured font (fonts tried: NotoSansSC-Bold.ttf, "
+        "NotoSerifSC-Bold.ttf)",
+    ]
