@@ -1,0 +1,81 @@
+"""PDF-level tests on the second realistic fixture (tests/cases/realistic/): another publication with an
+eight-character masthead, a long publisher line, a three-line contact footer, and e-mail addresses and URLs in
+its paragraphs and contact lines. What holds for the sample must hold here too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layout.loader.issue import load_issue
+from layout.quality import LOOSE_EM, MAX_EM, QualityReport, assess, extra_gaps, read_segments
+from layout.render import RenderResult, render_issue
+from layout.theme import Theme
+from layout.validate import resolve_theme
+
+from .pdfread import read_lines, squeeze
+
+REALISTIC = Path(__file__).parents[1] / "cases" / "realistic" / "2019-0412.yaml"
+SAMPLE = Path(__file__).parents[2] / "issues" / "2018-0602.yaml"
+CONTACT = "联系人：王堃、李喆 电话：0351-4046789 邮箱：zjtx2019@sxzxqj-chuangxinjidi.gov.cn"
+
+
+@pytest.fixture(scope="module")
+def theme() -> Theme:
+    return resolve_theme(load_issue(REALISTIC))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    return render_issue(REALISTIC, tmp_path_factory.mktemp("realistic") / "realistic.pdf")
+
+
+@pytest.fixture(scope="module")
+def report(rendered: RenderResult, theme: Theme) -> QualityReport:
+    return assess(rendered.path, theme)
+
+
+def test_no_justified_line_is_letter_spaced(report: QualityReport) -> None:
+    # Before address breaks the contact line was spread about 1 em a gap and the line before an e-mail 0.65 em.
+    assert report.stretch, "no justified line found"
+    assert report.too_loose == []
+    assert report.max_stretch <= MAX_EM
+    assert report.loose_share <= 0.01, report.loose
+
+
+def test_contact_line_is_flush_and_reads_back_whole(rendered: RenderResult, theme: Theme) -> None:
+    segments = [s for s in read_segments(rendered.path, theme) if s.text.startswith("联系人：王堃")]
+    assert len(segments) == 1
+    (first,) = segments
+    right = theme.page.text_left(first.page) + theme.page.text_width
+    assert first.x1 == pytest.approx(right, abs=0.5)  # flush, the address broken inside rather than the line spread
+    assert max(extra_gaps(first.chars, first.size)) / first.size <= LOOSE_EM
+    text = squeeze("".join(line.text for line in read_lines(rendered.path) if line.page == first.page))
+    assert squeeze(CONTACT) in text  # no hyphen added, nothing lost at the break
+
+
+def test_kinsoku_flush_and_lone_characters(report: QualityReport) -> None:
+    assert report.prohibited == []
+    assert report.lonely == []
+    assert report.flush_share >= 0.99, report.not_flush
+
+
+def test_corpus_of_sample_and_fixture_meets_the_stretch_targets(
+    report: QualityReport, tmp_path: Path
+) -> None:
+    sample = render_issue(SAMPLE, tmp_path / "sample.pdf")
+    sample_report = assess(sample.path, resolve_theme(load_issue(SAMPLE)))
+    stretch = report.stretch + sample_report.stretch
+    assert max(stretch) <= MAX_EM
+    assert sum(s > LOOSE_EM + 0.001 for s in stretch) <= 0.01 * len(stretch)
+
+
+def test_extra_gaps_count_spacing_beyond_the_rules() -> None:
+    def char(text: str, x0: float) -> dict:
+        return {"text": text, "x0": x0, "x1": x0 + (12.0 if not text.isascii() else 6.0)}
+
+    # Han 1 em apart (the letter-spaced contact line): 12 pt extra each.
+    assert extra_gaps([char("联", 0), char("系", 24), char("人", 48)], 12.0) == [12.0, 12.0]
+    # A quarter em between Han and a digit is spacing, not stretch; Latin to Latin is left out.
+    assert extra_gaps([char("话", 0), char("0", 15), char("1", 21)], 12.0) == [0.0]
