@@ -6,7 +6,7 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from layout.text.prepare import FUZZ, INTRA_ANY, INTRA_URL, Atoms
+from layout.text.prepare import FUZZ, INTRA, JUSTIFY_STRETCH, Atoms
 
 # ---- tunables -----------------------------------------------------------------------------------------------------
 
@@ -18,8 +18,12 @@ BADNESS_CAP = 100000.0
 PUSH_IN_WEIGHT = 0.05
 STOP_FACTOR = 1.25  # first pass: lines this much looser than TOLERANCE end the scan towards shorter lines
 TOLERANCE = 1.0  # first pass: the largest stretch ratio considered (0.1 em per gap with JUSTIFY_STRETCH)
-# A line ending inside a split URL can only be ragged: rate its slack against this share of the measure.
+# A line that cannot be justified within the cap (only an address piece, nothing to stretch) is set ragged:
+# rate its slack against this share of the measure.
 RAGGED_SHARE = 0.5
+# No justified line spreads its gaps by more than this (em): a looser one is set ragged (flush left) instead.
+MAX_GAP_STRETCH = 0.33
+MAX_STRETCH_RATIO = MAX_GAP_STRETCH / JUSTIFY_STRETCH
 LONELY_TAIL_SHARE = 1 / 3  # a Han-free paragraph end wider than this share of the measure suspends the 孤字 rule
 # Centred and flush-left text (titles, table cells) has no stretch to hide a bad break: there a source space
 # between Han characters marks a word boundary (names in a cell, "中共中央 国务院") and is the place to break.
@@ -71,11 +75,6 @@ def line_width(atoms: Atoms, a: int, b: int) -> float:
         - atoms.start_trim[a]
         - atoms.end_trim[b]
     )
-
-
-def ends_ragged(atoms: Atoms, b: int) -> bool:
-    """Whether a line ending at junction b ends inside a split cluster (such lines are not stretched)."""
-    return atoms.kind[b] in (INTRA_URL, INTRA_ANY)
 
 
 def line_shrink(atoms: Atoms, a: int, b: int, justify: bool) -> float:
@@ -197,8 +196,8 @@ def _search(
                     # Centred or flush-left text is never stretched: rate its slack as raggedness.
                     ratio = slack / (RAGGED_SHARE * avail)
                     bad = min(BADNESS_CAP, 100.0 * ratio * ratio * ratio)
-                elif kind[b] == INTRA_URL or kind[b] == INTRA_ANY:
-                    # A line ending inside a split URL or word stays ragged: its gaps are not stretched.
+                elif stretch_sum[b - 1] - stretch_sum[a] <= 0.0 and kind[b] in INTRA:
+                    # A piece of an address alone on its line: nothing to stretch, so it stays ragged.
                     if not loose:
                         continue
                     ratio = slack / (RAGGED_SHARE * avail)
@@ -222,8 +221,11 @@ def _search(
             # paragraph has Han characters to give it (trailing marks aside).
             if last and width - pushin[n] < orphan_width:
                 dem += ORPHAN_DEMERITS
-            elif last and lonely_rule and han_sum[n] - han_sum[a] < min_han:
-                dem += FEW_HAN_DEMERITS
+            elif last and han_sum[n] - han_sum[a] < min_han:
+                # Where the paragraph ends in a long run (an address), that run may stand alone on the last
+                # line, but not one Han character with it, nor a piece of it narrower than the rule's share.
+                if lonely_rule or han_sum[n] > han_sum[a] or width < LONELY_TAIL_SHARE * avail:
+                    dem += FEW_HAN_DEMERITS
             lines = best_lines[a] + 1
             if lines < got_lines or got_prev < 0 or (lines == got_lines and dem < got_dem):
                 got_lines, got_dem, got_prev = lines, dem, a

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from layout.text.breaker import Widths, break_atoms, ends_ragged, line_shrink, line_width
+from layout.text.breaker import MAX_STRETCH_RATIO, Widths, break_atoms, line_shrink, line_width
 from layout.text.cjk import KAIMING_FULL, Strictness
 from layout.text.clusters import parse_segments
-from layout.text.prepare import FUZZ, INTRA_ANY, INTRA_URL, KINSOKU, Atoms, Chars, build_atoms, measure_chars
+from layout.text.prepare import FUZZ, INTRA_ANY, KINSOKU, Atoms, Chars, build_atoms, measure_chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,12 @@ class Line:
     start: int  # index in the input text (concatenated span texts) of the first character
     stop: int  # index after the last consumed character (including trimmed break spaces)
     # The line ends at an emergency break: a run with no legal break was wider than the line, so it was cut
-    # inside a cluster (after / . - in a URL, or anywhere; such a line stays ragged) or a line-start/line-end
-    # rule had to give.
+    # inside a word or a line-start/line-end rule had to give. (Breaks inside URLs and e-mail addresses are
+    # not emergencies: they are the addresses' own break opportunities.)
     forced: bool = False
+    # A line that is not its paragraph's last but is set flush left: justifying it would have spread its gaps
+    # beyond the cap (MAX_GAP_STRETCH), or it has no gap to spread.
+    ragged: bool = False
 
     @property
     def text(self) -> str:
@@ -171,14 +174,18 @@ def _set_line(
     avail = width - widths.last_reserve if last_of_segment else width
     natural = line_width(atoms, a, b)
     stretch_ratio = squeeze_ratio = 0.0
+    ragged = False
     if natural > avail + FUZZ:
         shrink = line_shrink(atoms, a, b, justify)
         if shrink > 0:
             squeeze_ratio = min(1.0, (natural - avail) / shrink)
-    elif justify and not last_of_segment and not ends_ragged(atoms, b) and natural < avail - FUZZ:
+    elif justify and not last_of_segment and natural < avail - FUZZ:
         stretch = atoms.stretch_sum[b - 1] - atoms.stretch_sum[a]
         if stretch > 0:
             stretch_ratio = (avail - natural) / stretch
+        if stretch_ratio > MAX_STRETCH_RATIO + FUZZ or stretch <= 0:
+            stretch_ratio = 0.0  # ragged rather than letter-spaced
+            ragged = True
     # The punctuation blanks give at most the push-in room; each gives the same share of its blank.
     punct = atoms.punct_sum[b - 1] - atoms.punct_sum[a]
     punct_ratio = squeeze_ratio * min(atoms.pushin[b], punct) / punct if punct > 0 else 0.0
@@ -234,8 +241,8 @@ def _set_line(
             x += advance
             if i < stop - 1:
                 x += gap[i]
-    forced = b < atoms.n and atoms.kind[b] in (INTRA_URL, KINSOKU, INTRA_ANY)
-    return Line(tuple(glyphs), left, width, natural, x, last, begins[a], ends[b - 1], forced)
+    forced = b < atoms.n and atoms.kind[b] in (KINSOKU, INTRA_ANY)
+    return Line(tuple(glyphs), left, width, natural, x, last, begins[a], ends[b - 1], forced, ragged)
 
 
 def _tile(lines: list[Line], length: int) -> list[Line]:
@@ -244,6 +251,17 @@ def _tile(lines: list[Line], length: int) -> list[Line]:
     for i, line in enumerate(lines):
         stop = lines[i + 1].start if i + 1 < len(lines) else length
         out.append(
-            Line(line.glyphs, line.left, line.width, line.natural, line.end, line.last, line.start, stop, line.forced)
+            Line(
+                line.glyphs,
+                line.left,
+                line.width,
+                line.natural,
+                line.end,
+                line.last,
+                line.start,
+                stop,
+                line.forced,
+                line.ragged,
+            )
         )
     return out

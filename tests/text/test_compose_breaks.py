@@ -110,8 +110,6 @@ def test_dash_and_ellipsis_pairs(text: str, strictness: Strictness, expected: li
         # A document number keeps its year and serial: no break after 〕 although a closing mark allows one.
         ("一二三四五六〔2018〕188号", ["一二三四五六", "〔2018〕188号"]),
         ("一二三四五六七八国科发资[2018]45号", ["一二三四五六七八国科", "发资[2018]45号"]),
-        # An e-mail address is one cluster.
-        ("联系人电话hzch@mail.tj.cn即可", ["联系人电话", "hzch@mail.tj.cn即可"]),
     ],
 )
 def test_clusters_never_split(text: str, expected: list[str]) -> None:
@@ -121,13 +119,14 @@ def test_clusters_never_split(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # Wider than the line: a URL breaks after / . - ? & = (not inside a word), the lines stay ragged.
+        # Wider than the line: a URL breaks after / . - ? & =, or between any two of its characters where that
+        # alone keeps the line flush ("网址：http://www." would be stretched 0.5 em a gap); never inside http://.
         (
             "网址：http://www.example.com/path/to/some-file.html?id=1&x=2。",
-            ["网址：http://www.", "example.com/path/to/", "some-file.html?id=", "1&x=2。"],
+            ["网址：http://www.exa", "mple.com/path/to/", "some-file.html?", "id=1&x=2。"],
         ),
-        ("邮箱：someone.name@example-mail.com。", ["邮箱：someone.", "name@example-", "mail.com。"]),
-        # With no such character, anywhere.
+        ("邮箱：someone.name@example-mail.com。", ["邮箱：someone.name@e", "xample-mail.com。"]),
+        # With no such character (and not an address), anywhere.
         (
             "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
             [
@@ -271,9 +270,46 @@ def test_the_han_count_yields_to_a_line_that_could_not_be_justified() -> None:
 
 
 def test_a_long_latin_ending_suspends_the_han_count() -> None:
-    # Ending in a URL wider than a third of the line, the paragraph cannot give its last line Han characters.
+    # Ending in a Latin run wider than a third of the line, the paragraph cannot give its last line Han characters.
     # ("网站" could come down and fit, but the line would only look ragged on its first line instead.)
-    assert line_texts("请登录网站www.ex.cn/abcde") == ["请登录网站", "www.ex.cn/abcde"]
+    assert line_texts("请登录网站abcdefghijklmnopq") == ["请登录网站", "abcdefghijklmnopq"]
+
+
+# ---- URLs and e-mail addresses -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "请登录网站" alone would be stretched 1 em a gap: the address breaks so that the line is flush.
+        ("请登录网站www.ex.cn/abcde", ["请登录网站www.ex.c", "n/abcde"]),
+        ("联系人电话hzch@mail.tj.cn即可", ["联系人电话hzch@mai", "l.tj.cn即可"]),
+        # A URL break (after / . @ - ? & = _) is preferred to one between two letters when the line is good.
+        ("一二三四五六七八九http://a.cn/x_y", ["一二三四五六七八九", "http://a.cn/x_y"]),
+        ("一二三四五a@b.cn/x_abcdefg", ["一二三四五a@b.cn/x_", "abcdefg"]),
+        # Never inside the scheme, never before a dot, never leaving an opening bracket at the line end.
+        ("一二三四五（http://x.cn/abc）", ["一二三四五（http://", "x.cn/abc）"]),
+    ],
+)
+def test_addresses_break_to_keep_lines_flush(text: str, expected: list[str]) -> None:
+    lines = set_text(text)
+    assert [line.text for line in lines] == expected
+    for line in lines[:-1]:
+        assert line.end == pytest.approx(line.left + line.width), line.text
+        assert not line.forced
+
+
+def test_no_hyphen_is_added_at_an_address_break() -> None:
+    lines = set_text("请将材料发送至someone.name@example-mail.com，谢谢。")
+    assert "".join(line.text for line in lines) == "请将材料发送至someone.name@example-mail.com，谢谢。"
+
+
+def test_a_line_that_would_stretch_past_the_cap_is_set_ragged() -> None:
+    # "一一一——“一一" cannot take "”" (it may not start the next line... nor "一一" after it): 2.4 pt a gap
+    # would be 0.48 em; it is set flush left instead.
+    first = set_text("一一一——“一一”一一", 109.0, strictness=Strictness.BASIC)[0]
+    assert first.ragged
+    assert first.end == pytest.approx(first.natural)
 
 
 # ---- CJK–Latin spacing ---------------------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.text.cjk import NO_END, NO_START, Strictness
+from layout.text.breaker import MAX_GAP_STRETCH
+from layout.text.cjk import NO_END, NO_START, Strictness, is_han
 from layout.text.compose import Line, PunctuationStyle
 
-from .fixed import set_text
+from .fixed import SIZE, set_text
 
 SETTINGS = settings(max_examples=200, deadline=None)
 FUZZ = 1e-6  # pt: float rounding only (a line's end is a sum of a few dozen advances)
@@ -30,7 +31,14 @@ PAIRS = ["——", "……"]
 JOINER = "的"
 latin_word = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6).map(lambda w: w + " ")
 number = st.text("0123456789", min_size=1, max_size=5).map(lambda w: w + " ")
-base = st.one_of(st.sampled_from(HAN), st.text(HAN, min_size=2, max_size=6), latin_word, number)
+# E-mail addresses and URLs, as in contact lines: they offer breaks of their own wherever they stand.
+address = st.tuples(
+    st.text("abcdefghij0123", min_size=1, max_size=10),
+    st.sampled_from(["@", "://www.", "-", "_", "."]),
+    st.text("abcdefghij", min_size=1, max_size=10),
+    st.sampled_from([".cn", ".gov.cn", ".org.cn/a/b.html"]),
+).map(lambda p: "http" + "".join(p) if p[1] == "://www." else "".join(p) + "@x.cn" if "@" not in p[1] else "".join(p))
+base = st.one_of(st.sampled_from(HAN), st.text(HAN, min_size=2, max_size=6), latin_word, number, address)
 token = st.tuples(
     st.sampled_from(["", "", "", *OPENING]),
     base,
@@ -38,6 +46,10 @@ token = st.tuples(
     st.sampled_from(["", "", "", "", *PAIRS]),
 ).map("".join)
 texts = st.lists(token, min_size=1, max_size=40).map(JOINER.join)
+# Long words and URLs wider than the measure: emergency breaks keep every line inside it.
+long_word = st.text("abcdefghij./-?&=", min_size=8, max_size=60)
+url = st.text("abcdefghij0123", min_size=1, max_size=12).map(lambda w: f"http://www.{w}.cn/{w}/{w}-{w}.html")
+overlong_texts = st.lists(st.one_of(st.sampled_from(HAN), long_word, url, st.just(" "), st.just("（")), max_size=20)
 widths = st.floats(min_value=100.0, max_value=300.0)
 indents = st.sampled_from([0.0, 20.0])
 strictness = st.sampled_from(list(Strictness))
@@ -103,8 +115,24 @@ def test_lines_are_flush_and_never_too_wide(
         # A line of one cluster has no gap to stretch: one Latin word alone, or one character that the
         # prohibitions left alone (STRICT keeps —— off a line start: '一' / '一——aaaaaa ——' / '的”——的').
         one_cluster = (body.isascii() and " " not in body) or len(line.glyphs) == 1 or body in ("——", "……")
-        if not one_cluster:
+        if line.ragged:
+            # Set flush left only when justifying it would spread a gap past the cap (so its slack is more than
+            # one gap's worth at the cap), or when it has nothing to spread.
+            assert one_cluster or line.width - line.natural > MAX_GAP_STRETCH * SIZE, line.text
+        elif not one_cluster:
             assert abs(line.end - (line.left + line.width)) <= FUZZ, line.text
+
+
+@SETTINGS
+@given(st.one_of(texts, overlong_texts.map("".join)), widths, indents, strictness, punctuation)
+def test_no_gap_stretched_past_the_cap(
+    text: str, width: float, indent: float, strict: Strictness, punct: PunctuationStyle
+) -> None:
+    """Between two Han characters (1 em each in the fixed measure) a justified line adds at most 0.33 em."""
+    for line in compose_case(text, width, indent, strict, punct):
+        for a, b in itertools.pairwise(line.glyphs):
+            if is_han(a.text) and is_han(b.text):
+                assert b.x - (a.x + a.advance) <= MAX_GAP_STRETCH * SIZE + FUZZ / 10, line.text
 
 
 @SETTINGS
@@ -123,12 +151,6 @@ def test_output_is_deterministic(
     text: str, width: float, indent: float, strict: Strictness, punct: PunctuationStyle
 ) -> None:
     assert compose_case(text, width, indent, strict, punct) == compose_case(text, width, indent, strict, punct)
-
-
-# Long words and URLs wider than the measure: emergency breaks keep every line inside it.
-long_word = st.text("abcdefghij./-?&=", min_size=8, max_size=60)
-url = st.text("abcdefghij0123", min_size=1, max_size=12).map(lambda w: f"http://www.{w}.cn/{w}/{w}-{w}.html")
-overlong_texts = st.lists(st.one_of(st.sampled_from(HAN), long_word, url, st.just(" "), st.just("（")), max_size=20)
 
 
 @SETTINGS
