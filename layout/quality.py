@@ -228,7 +228,8 @@ def _titles(lines: list[_Line], theme: Theme) -> list[tuple[str, list[int], int]
     for name in TITLE_STYLES:
         style = theme.style(name)
         group: list[_Line] = []
-        for line in [ln for ln in lines if abs(ln.size - style.size) < 0.05] + [None]:  # type: ignore[list-item]
+        sized: list[_Line | None] = [ln for ln in lines if abs(ln.size - style.size) < 0.05]
+        for line in [*sized, None]:
             if group and (
                 line is None or line.page != group[-1].page or abs(line.bottom - group[-1].bottom - style.leading) > 1
             ):
