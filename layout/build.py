@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from layout import __version__
 from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import Diagnostic, SourceError, SourcePos
+from layout.fitting import fit_problems
 from layout.model import Issue
 from layout.platypus import BaseDocTemplate, Flowable, LayoutError
 from layout.story import StoryContext, build_story
@@ -58,6 +59,9 @@ def build_pdf(
     between builds (`bulletin watch`) spares composing again what did not change. `progress` hears of
     every page laid out (long renders show it on a terminal).
     """
+    problems = fit_problems(issue, theme)  # a masthead or footer that cannot fit is refused, never clipped
+    if problems:
+        raise SourceError(problems)
     cache = ComposeCache() if cache is None else cache
     styles = resolve_styles(theme)
     log.info("Step 4 - Trial layout")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from layout.build import trial_layout
 from layout.errors import Diagnostic, SourceError, sort_diagnostics
+from layout.fitting import fit_problems
 from layout.loader.issue import load_issue
 from layout.loader.publication import PUBLICATION_FILE, read_publication
 from layout.theme import font_problems
@@ -29,7 +30,8 @@ def check_source(path: Path, publication: Path | None = None, theme: str | None 
         return sort_diagnostics(problems)
     try:
         issue = load_issue(path, publication=publication)
-        trial_layout(issue, validate_issue(issue, theme))  # what render would meet from this input, but writing
+        resolved = validate_issue(issue, theme)
+        trial_layout(issue, resolved)  # what render would meet from this input, but writing
     except SourceError as exc:
         return sort_diagnostics(exc.diagnostics)
-    return []
+    return sort_diagnostics(fit_problems(issue, resolved))  # the masthead and footer fit as the theme asks

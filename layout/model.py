@@ -199,6 +199,8 @@ class Publication:
     # publisher and masthead as written, with their positions (glyph coverage points at the character)
     publisher_text: Text | None = field(default=None, compare=False)
     masthead_text: Text | None = field(default=None, compare=False)
+    masthead_pos: SourcePos = field(default=NOWHERE, compare=False)
+    publisher_pos: SourcePos = field(default=NOWHERE, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from typing import cast
 from layout import model
 from layout.buildstate import ComposeCache, PageRecord
 from layout.errors import Diagnostic, SourceError, SourcePos
+from layout.fitting import masthead_style
 from layout.flowables import (
     Anchor,
     LabelledText,
@@ -25,7 +26,7 @@ from layout.images import ImageError, downsampled, inspect_image, print_target
 from layout.model import Align, Issue, Run, Text
 from layout.platypus import Flowable, PageBreak, Table, TableStyle
 from layout.platypus import Image as RLImage
-from layout.styles import Style
+from layout.styles import Style, resolve_style
 from layout.text.compose import Alignment
 from layout.theme import Theme
 from layout.typeset import Ink, measure, spans_for
@@ -102,9 +103,12 @@ def section_label(section: model.Section) -> Text:
 def build_masthead(issue: Issue, ctx: StoryContext) -> list[Flowable]:
     pub = issue.publication
     theme = ctx.theme
+    # Each on one line, fitted (build_pdf has refused what cannot fit: the fallback is never used).
+    publisher = masthead_style(pub.publisher, "masthead_publisher", theme) or theme.style("masthead_publisher")
+    title = masthead_style(pub.masthead, "masthead_title", theme) or theme.style("masthead_title")
     return [
-        ctx.text(Text.of(pub.publisher), "masthead_publisher"),
-        ctx.text(Text.of(pub.masthead), "masthead_title"),
+        ctx.text(Text.of(pub.publisher), resolve_style(theme, publisher)),
+        ctx.text(Text.of(pub.masthead), resolve_style(theme, title)),
         ctx.text(Text.of(issue.info.line), "masthead_issue"),
         Rule(
             theme.rules["masthead"],

@@ -8,14 +8,13 @@ from dataclasses import replace
 from reportlab.pdfgen.canvas import Canvas
 
 from layout.buildstate import ComposeCache, PageRecord
+from layout.fitting import PAGE_NUMBER_DASH, FooterLine, folio_text, footer_lines, footer_x
 from layout.model import Issue, Text
 from layout.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
 from layout.styles import Style
 from layout.text.compose import Alignment, Line
 from layout.theme import Theme
 from layout.typeset import compose_text, draw_line, spans_for
-
-PAGE_NUMBER_DASH = "—"  # GB/T 9704: the page number stands between two one-em dashes, "— 2 —"
 
 
 class Furniture:
@@ -29,6 +28,7 @@ class Furniture:
         self, issue: Issue, theme: Theme, styles: Mapping[str, Style], record: PageRecord, cache: ComposeCache
     ) -> None:
         self.issue, self.theme, self.styles, self.record, self.cache = issue, theme, styles, record, cache
+        self._footer: list[FooterLine] | None = None
 
     def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         page = canvas.getPageNumber()
@@ -63,15 +63,17 @@ class Furniture:
         canvas.line(left, rule_y, left + geo.text_width, rule_y)
 
     def draw_footer(self, canvas: Canvas, page: int) -> None:
+        """The footer lines centred in the text block, clear of the folio by an em (fitted or wrapped once per
+        render), and the folio on the outer side."""
         geo = self.theme.page
         left = geo.text_left(page)
         baseline = geo.margin_bottom - geo.footer_offset
-        for text in self.issue.publication.footer:
-            lines, _ = self._line(text, "footer", geo.text_width, Alignment.CENTER)  # keeps its links
-            draw_line(canvas, lines[0], left, baseline)
+        if self._footer is None:
+            self._footer = footer_lines(self.issue.publication.footer, self.theme) or []
+        for item in self._footer:
+            draw_line(canvas, item.line, footer_x(item, self.theme, page), baseline)  # keeps its links
             baseline -= geo.footer_leading
-        number = f"{PAGE_NUMBER_DASH} {page} {PAGE_NUMBER_DASH}"
-        lines, style = self._line(Text.of(number), "page_number", geo.text_width, Alignment.LEFT)
+        lines, style = self._line(Text.of(folio_text(page)), "page_number", geo.text_width, Alignment.LEFT)
         inset = geo.page_number_inset * style.size
         width = lines[0].natural
         # Odd pages: right, one character in; even pages: left, one character in (GB/T 9704 §7.5).

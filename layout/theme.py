@@ -4,6 +4,7 @@ against `layout.theme_schema` (every problem with its file:line:col) and resolve
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,11 @@ class PageGeometry:
         return self.margin_inner if page_number % 2 else self.margin_outer
 
 
+class Overflow(Enum):
+    WRAP = "wrap"
+    SHRINK = "shrink"
+
+
 @dataclass(frozen=True, slots=True)
 class TextStyle:
     """A resolved text style; lengths in points except where noted."""
@@ -92,6 +98,10 @@ class TextStyle:
     letter_spacing: float = 0.0  # em added after every character (the masthead's 快 讯)
     color: str = "text"
     right_inset: float = 0.0  # em kept free at the right (signatures)
+    # What a line too wide for its measure does. wrap: breaks onto more lines (running text, footers).
+    # shrink: stays one line; letter_spacing is a maximum and gives way first, then the size, down to min_size.
+    overflow: Overflow = Overflow.WRAP
+    min_size: float = 0.0  # pt: the smallest size `overflow: shrink` may set (0: the style's own size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,6 +537,7 @@ class _Reader:
                            suggestion(values["color"], colors) or f"colours: {', '.join(colors)}")
             values.setdefault("bold_font", values["font"])
             values["align"] = Alignment(values["align"])
+            values["overflow"] = Overflow(values["overflow"])
             values.pop("parent", None)
             styles[name] = TextStyle(name=name, **values)
         return styles, origins

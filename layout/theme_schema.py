@@ -445,8 +445,13 @@ STYLE = Group((
     Key("space_before", _len("0", "300pt"), "space above", default=0.0),
     Key("space_after", _len("0", "300pt"), "space below", default=0.0),
     Key("align", Choice(tuple(a.value for a in Alignment)), "line alignment", default="justify"),
-    Key("letter_spacing", _em("0", "2"), "added after every character (the masthead's 快 讯)", default=0.0),
+    Key("letter_spacing", _em("0", "2"), "added after every character (the masthead's 快 讯); with `overflow: shrink` "
+        "a maximum", default=0.0),
     Key("color", Ref("colour"), "text colour", default="text"),
+    Key("overflow", Choice(("wrap", "shrink")), "a line too wide for the measure: `wrap` breaks it onto more lines; "
+        "`shrink` keeps one line, letter spacing giving way first, then the size down to `min_size`", default="wrap"),
+    Key("min_size", _len("0", "300pt"), "the smallest size `overflow: shrink` may set (0: the style's size)",
+        default=0.0),
 ), "A text style. A style without `parent:` needs `font`, `size` and `leading`; the leading must be at least "
    f"the size, and each line must leave room for {MIN_LINE_EMS} characters beside the indents.")
 

@@ -95,7 +95,8 @@ def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Public
     return Publication(publisher=publisher, masthead=masthead, footer=footer,
                        contact=tuple((k, v) for k, v in contact if v is not None), closing=closing or (), theme=theme,
                        root=root.resolve(), source=source, pos=w.pos(node), publisher_text=written["publisher"],
-                       masthead_text=written["masthead"])
+                       masthead_text=written["masthead"],
+                       masthead_pos=w.pos(f["masthead"][1]), publisher_pos=w.pos(f["publisher"][1]))
 
 
 def load_publication(path: Path) -> Publication:
