@@ -15,6 +15,7 @@ from layout.model import Run, Text
 from layout.platypus import Flowable
 from layout.styles import Style
 from layout.text.compose import Alignment, Line, Span
+from layout.text.words import splits_words
 from layout.theme import CMYK, TocSpec
 from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines, link_rect, spans_for
 
@@ -71,11 +72,20 @@ class TextBlock(Flowable):
         return self.cache.lines(self.spans, (options, self.style.size), lambda: compose_text(self.spans, options))
 
     def _balanced_width(self, width: float, count: int) -> float:
-        """The narrowest measure that still sets the text in `count` lines: titles break into even lines."""
+        """The narrowest measure that still sets the text in `count` lines, breaking no more words than the full
+        measure does: titles break into even lines between words."""
+        text = "".join(span.text for span in self.spans)
+        words = self.style.compose.words
+
+        def splits(lines: list[Line]) -> int:
+            return splits_words(text, [line.start for line in lines[1:]]) if words else 0
+
+        allowed = splits(self._compose_at(width))
         low, high = width * (count - 1) / count, width
         for _ in range(BALANCE_STEPS):
             middle = (low + high) / 2
-            if len(self._compose_at(middle)) <= count:
+            lines = self._compose_at(middle)
+            if len(lines) <= count and splits(lines) <= allowed:
                 high = middle
             else:
                 low = middle

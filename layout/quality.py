@@ -194,7 +194,7 @@ def assess(pdf_path: Path, theme: Theme) -> QualityReport:
                 report.lonely.append(where)
             else:
                 report.latin_tails.append(where)
-    for title, breaks, page in _titles(lines, theme):
+    for title, breaks, page in title_breaks(lines, theme):
         report.titles += len(breaks)
         for at in breaks:
             if inside_word(title, at):
@@ -222,7 +222,7 @@ def _spaced(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "%#$&@")
 
 
-def _titles(lines: list[_Line], theme: Theme) -> list[tuple[str, list[int], int]]:
+def title_breaks(lines: list[_Line], theme: Theme) -> list[tuple[str, list[int], int]]:
     """Titles that run over several lines and wrapped contents entries: (text, offsets of the breaks, page)."""
     out: list[tuple[str, list[int], int]] = []
     for name in TITLE_STYLES:
@@ -239,7 +239,9 @@ def _titles(lines: list[_Line], theme: Theme) -> list[tuple[str, list[int], int]
             if line is not None:
                 group.append(line)
     entry = theme.style("toc_article")
-    entries = [ln for ln in lines if abs(ln.size - entry.size) < 0.05]
+    # The contents run up to the last page with a leader (closing lines and links share the entries' size).
+    contents_end = max((ln.page for ln in lines if "····" in ln.text or "...." in ln.text), default=0)
+    entries = [ln for ln in lines if abs(ln.size - entry.size) < 0.05 and ln.page <= contents_end]
     left_of = theme.page.text_left
     group = []
     for line in entries:

@@ -81,7 +81,9 @@ def build_story(issue: Issue, ctx: StoryContext) -> list[Flowable]:
         for a, article in enumerate(section.articles):
             if a == 0:
                 flow.append(ctx.anchor(section_key(s), section.title.plain, 0, section=True))
-                flow.append(ctx.text(section_label(section), "section", keep_with_next=True, source=section.pos))
+                flow.append(
+                    ctx.text(section_label(section), "section", keep_with_next=True, source=section.pos)
+                )
             flow.extend(build_article(article, article_key(s, a), ctx))
     flow.extend(build_closing(issue, ctx))
     return fold_keeps(flow, ctx.theme.page.text_height)

@@ -19,6 +19,14 @@ DISPLAY_STYLES = frozenset({
 })  # fmt: skip
 
 
+# Styles that break only between words (GB/T 9704 7.3.1) and keep 《…》, （…） and document numbers whole where
+# they fit: titles, headings, contents entries, table headers. Running text keeps character-level breaking.
+WORD_STYLES = frozenset({
+    "article_title", "subtitle", "section", "heading1", "heading2", "heading3", "toc_section", "toc_article",
+    "table_head",
+})  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Style:
     """One text style, resolved: every length in points, every colour CMYK, the fonts as fallback chains.
@@ -98,6 +106,7 @@ def resolve_style(theme: Theme, style: TextStyle) -> Style:
             punctuation=theme.punctuation,
             strictness=theme.strictness,
             min_last_line_han=0 if style.name in DISPLAY_STYLES else theme.min_last_line_han,
+            words=style.name in WORD_STYLES,
         ),
     )
 

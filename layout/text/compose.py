@@ -11,6 +11,7 @@ from layout.text.breaker import MAX_STRETCH_RATIO, Widths, break_atoms, line_shr
 from layout.text.cjk import KAIMING_FULL, Strictness
 from layout.text.clusters import parse_segments
 from layout.text.prepare import FUZZ, INTRA_ANY, KINSOKU, Atoms, Chars, build_atoms, measure_chars
+from layout.text.words import prefer_word_breaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class ComposeOptions:
     strictness: Strictness = Strictness.GB
     min_last_line_han: int = 2  # no 孤字: the last line holds at least this many Han characters (when possible)
     last_line_reserve: float = 0.0  # pt kept free at the end of the last line (TOC leader + page number)
+    # Titles, headings and contents entries: break between words (GB/T 9704 7.3.1, 词意完整) and keep 《…》, （…）
+    # and document numbers whole wherever another break will do. Body text keeps character-level breaking.
+    words: bool = False
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -123,6 +127,8 @@ def compose(spans: Sequence[Span], measure: Measure, options: ComposeOptions) ->
             lines.append(Line((), left_first, widths.first, 0.0, left_first, final, seg.start, seg.start))
             continue
         atoms = build_atoms(chars, seg, widths.first, widths.rest)
+        if options.words:
+            prefer_word_breaks(text, atoms)
         breaks = break_atoms(atoms, widths, justify, options.min_last_line_han)
         a = 0
         for b in breaks:

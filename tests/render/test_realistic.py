@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from layout.loader.issue import load_issue
-from layout.quality import LOOSE_EM, MAX_EM, QualityReport, assess, extra_gaps, read_segments
+from layout.quality import LOOSE_EM, MAX_EM, QualityReport, assess, extra_gaps, read_segments, title_breaks
 from layout.render import RenderResult, render_issue
 from layout.theme import Theme
 from layout.validate import resolve_theme
@@ -79,3 +79,20 @@ def test_extra_gaps_count_spacing_beyond_the_rules() -> None:
     assert extra_gaps([char("联", 0), char("系", 24), char("人", 48)], 12.0) == [12.0, 12.0]
     # A quarter em between Han and a digit is spacing, not stretch; Latin to Latin is left out.
     assert extra_gaps([char("话", 0), char("0", 15), char("1", 21)], 12.0) == [0.0]
+
+
+@pytest.mark.parametrize("source", [REALISTIC, SAMPLE], ids=["realistic", "sample"])
+def test_titles_break_between_words_in_balanced_lines(source: Path, tmp_path: Path) -> None:
+    """Article titles, subtitles and contents entries: no word split across lines (the sample's "创 / 新" and the
+    fixture's "科技 / 型" were); a title's lines differ by at most about a fifth unless a 《…》 or （…） kept whole
+    ends the first."""
+    pdf = render_issue(source, tmp_path / "out.pdf").path
+    theme = resolve_theme(load_issue(source))
+    report = assess(pdf, theme)
+    assert report.titles >= 3
+    assert report.title_splits == []
+    for title, breaks, _page in title_breaks(read_segments(pdf, theme), theme):
+        parts = [title[a:b] for a, b in zip([0, *breaks], [*breaks, len(title)], strict=True)]
+        if len(parts) == 2 and not parts[0].endswith(("》", "）")) and "··" not in title:
+            shorter, longer = sorted(len(p) for p in parts)
+            assert shorter >= 0.75 * longer, parts
