@@ -149,12 +149,13 @@ class LabelledText(TextBlock):
         return parts
 
     def draw(self) -> None:
-        super().draw()
+        # Labels first: the content stream (and so copy-paste, pypdf, screen readers) reads "1、" before its item.
         baseline = self.height - baseline_offset(self.style)
         for x, spans in self.labels:
             options = replace(self.style.options(self.width), align=Alignment.LEFT, first_indent=x, indent=x)
             for line in compose_text(spans, options)[:1]:
                 draw_line(self.canv, line, 0, baseline)
+        super().draw()
 
 
 def text_block(

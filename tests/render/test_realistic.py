@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from layout.loader.issue import load_issue
+from layout.model import Attachments, ListBlock
 from layout.quality import LOOSE_EM, MAX_EM, QualityReport, assess, extra_gaps, read_segments, title_breaks
 from layout.render import RenderResult, render_issue
 from layout.theme import Theme
@@ -96,3 +98,26 @@ def test_titles_break_between_words_in_balanced_lines(source: Path, tmp_path: Pa
         if len(parts) == 2 and not parts[0].endswith(("》", "）")) and "··" not in title:
             shorter, longer = sorted(len(p) for p in parts)
             assert shorter >= 0.75 * longer, parts
+
+
+@pytest.mark.parametrize("source", [REALISTIC, SAMPLE], ids=["realistic", "sample"])
+def test_content_stream_reads_labels_before_their_text(source: Path, tmp_path: Path) -> None:
+    """pypdf reads the content stream in drawing order: each list item's "1、" and each attachment's "附件：1．"
+    come before the item's text, as in the source."""
+    pdf = render_issue(source, tmp_path / "out.pdf").path
+    stream = squeeze("".join(page.extract_text() for page in PdfReader(pdf).pages))
+    issue = load_issue(source)
+    checked = 0
+    for section in issue.sections:
+        for article in section.articles:
+            for block in article.blocks:
+                if isinstance(block, ListBlock):
+                    for item in block.items:
+                        assert squeeze(item.plain)[:12] in stream, item.plain
+                        checked += 1
+                elif isinstance(block, Attachments) and len(block.items) > 1:
+                    for number, item in enumerate(block.items, start=1):
+                        label = ("附件：" if number == 1 else "") + f"{number}．"
+                        assert label + squeeze(item.plain)[:8] in stream, item.plain
+                        checked += 1
+    assert checked >= 5
