@@ -28,6 +28,7 @@ from layout.platypus import Flowable, PageBreak, Table, TableStyle
 from layout.platypus import Image as RLImage
 from layout.styles import Style, resolve_style
 from layout.text.compose import Alignment
+from layout.text.words import split_words
 from layout.theme import Theme
 from layout.typeset import Ink, measure, spans_for
 
@@ -263,9 +264,8 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
     """A ruled table whose cells wrap Chinese text; it splits across pages repeating the header row."""
     theme = ctx.theme
     columns = len(block.header)
-    weights = block.widths or (1.0,) * columns
-    total = sum(weights)
-    widths = [theme.page.text_width * w / total for w in weights]
+    pad = theme.table.padding
+    widths = column_widths(block, ctx)
     aligns = [ALIGNMENTS[a] for a in block.align] if block.align else [Alignment.LEFT] * columns
 
     def cell(text: Text, style_name: str, align: Alignment) -> TextBlock:
@@ -273,7 +273,6 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
 
     rows = [[cell(t, "table_head", Alignment.CENTER) for t in block.header]]
     rows += [[cell(t, "table_cell", aligns[i]) for i, t in enumerate(row)] for row in block.rows]
-    pad = theme.table.padding
     table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(
         TableStyle([
@@ -294,6 +293,57 @@ def build_table(block: model.Table, ctx: StoryContext) -> list[Flowable]:
         flow.append(ctx.text(block.caption, "caption", keep_with_next=True))
     flow.append(table)
     return flow
+
+
+# A run that never breaks inside a table cell: a number with its signs and separators (021-64331234, 9:00-17:00).
+UNBREAKABLE_NUMBER = re.compile(r"[0-9][0-9.,:/%+\-]*[0-9%]|[0-9]")
+
+
+def column_widths(block: model.Table, ctx: StoryContext) -> list[float]:
+    """Column widths from each column's min-content width (its widest header word or number, which never break)
+    and max-content width (its widest cell on one line), as CSS's automatic table layout does. Given `widths` are
+    the preferred shares, honoured as far as every column keeps its min-content width; without them the columns
+    get their max-content width when everything fits, else their minimum plus a share of the rest by content."""
+    theme = ctx.theme
+    head, body = ctx.style("table_head"), ctx.style("table_cell")
+    pad = 2 * theme.table.padding
+    avail = theme.page.text_width
+    columns = len(block.header)
+    mins, maxs = [], []
+    for c in range(columns):
+        header = block.header[c].plain
+        units = [ctx.width_of(word, head) for word in split_words(header)]
+        natural = [ctx.width_of(header, head)]
+        for row in block.rows:
+            text = row[c].plain
+            units += [ctx.width_of(m.group(0), body) for m in UNBREAKABLE_NUMBER.finditer(text)]
+            units.append(body.size)  # a Han character
+            natural.append(ctx.width_of(text, body))
+        mins.append(max(units) + pad)
+        maxs.append(max(mins[-1], max(natural) + pad))
+    if sum(mins) >= avail:
+        return [avail * m / sum(mins) for m in mins]  # nothing to share: keep the proportions of the minimums
+    if block.widths:
+        total = sum(block.widths)
+        return _honour_minimums([avail * w / total for w in block.widths], mins)
+    if sum(maxs) <= avail:
+        spare = avail - sum(maxs)
+        return [m + spare * m / sum(maxs) for m in maxs]
+    flexible = [mx - mn for mn, mx in zip(mins, maxs, strict=True)]
+    return [mn + (avail - sum(mins)) * f / sum(flexible) for mn, f in zip(mins, flexible, strict=True)]
+
+
+def _honour_minimums(wanted: list[float], mins: list[float]) -> list[float]:
+    """`wanted` with every column raised to its minimum, the room taken from the others in proportion to what they
+    have above theirs (sum(mins) is below the total, so this ends)."""
+    widths = list(wanted)
+    for _ in range(len(widths)):
+        deficit = sum(mn - w for w, mn in zip(widths, mins, strict=True) if w < mn)
+        if deficit <= 1e-6:
+            break
+        spare = [max(0.0, w - mn) for w, mn in zip(widths, mins, strict=True)]
+        widths = [max(w, mn) - deficit * s / sum(spare) for w, mn, s in zip(widths, mins, spare, strict=True)]
+    return widths
 
 
 ALIGNMENTS = {Align.LEFT: Alignment.LEFT, Align.CENTER: Alignment.CENTER, Align.RIGHT: Alignment.RIGHT}

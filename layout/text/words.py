@@ -7,6 +7,7 @@ render whose titles all fit on one line never pays for it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from functools import lru_cache
@@ -43,6 +44,12 @@ def kept_whole(text: str) -> tuple[tuple[int, int], ...]:
     """(start, stop) spans that a title keeps on one line where they fit: 《…》, （…）, 〔2019〕12号."""
     spans = [m.span() for m in _WHOLE_RE.finditer(text)] + [m.span() for m in DOCNUM_RE.finditer(text)]
     return tuple(sorted(spans))
+
+
+def split_words(text: str) -> list[str]:
+    """`text` cut into its words (spaces dropped)."""
+    cuts = [0, *sorted(word_starts(text)), len(text)]
+    return [w for w in (text[a:b].strip() for a, b in itertools.pairwise(cuts)) if w]
 
 
 def inside_word(text: str, index: int) -> bool:

@@ -4,8 +4,10 @@ its paragraphs and contact lines. What holds for the sample must hold here too."
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
@@ -121,3 +123,29 @@ def test_content_stream_reads_labels_before_their_text(source: Path, tmp_path: P
                         assert label + squeeze(item.plain)[:8] in stream, item.plain
                         checked += 1
     assert checked >= 5
+
+
+def test_table_header_words_and_numbers_never_break(rendered: RenderResult, theme: Theme) -> None:
+    """序号 and 联系电话 stood over two lines in narrow columns ("序/号"); numbers such as 021-64331234 too."""
+    head = theme.style("table_head")
+    lines = read_lines(rendered.path)
+    header_row = [ln for ln in lines if ln.size == round(head.size, 1) and "序号" in squeeze(ln.text)]
+    assert len(header_row) == 1
+    texts = squeeze(header_row[0].text)
+    assert texts == "序号咨询内容联系部门联系人联系电话电子邮箱"  # every header on the one baseline
+    body = " ".join(ln.text for ln in lines if ln.size == round(theme.style("table_cell").size, 1))
+    for number in ("021-64331234", "021-23117789", "021-63211618"):
+        assert number in body
+
+
+def test_given_column_widths_are_honoured_where_they_leave_room(tmp_path: Path) -> None:
+    """widths [2, 5, 5, 3, 7] give exactly those shares when every column's header word fits its share."""
+    case = Path(__file__).parents[1] / "cases" / "snapshots"
+    pdf = render_issue(case / "block-table.yaml", tmp_path / "out.pdf").path
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[1]
+        xs = sorted({round(e["x0"], 1) for e in page.edges if e["orientation"] == "v"})
+    spans = [b - a for a, b in itertools.pairwise(xs)]
+    assert len(spans) == 5
+    total = sum(spans)
+    assert [round(s / total * 22, 1) for s in spans] == [2.0, 5.0, 5.0, 3.0, 7.0]
