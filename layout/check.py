@@ -10,6 +10,7 @@ from layout.errors import Diagnostic, SourceError, sort_diagnostics
 from layout.fitting import fit_problems
 from layout.loader.issue import load_issue
 from layout.loader.publication import PUBLICATION_FILE, read_publication
+from layout.punctuation import find_halfwidth, suggestion
 from layout.theme import font_problems
 from layout.validate import publication_theme, validate_issue
 
@@ -35,3 +36,20 @@ def check_source(path: Path, publication: Path | None = None, theme: str | None 
     except SourceError as exc:
         return sort_diagnostics(exc.diagnostics)
     return sort_diagnostics(fit_problems(issue, resolved))  # the masthead and footer fit as the theme asks
+
+
+def punctuation_warnings(path: Path, publication: Path | None = None) -> list[Diagnostic]:
+    """Half-width , ; : ( ) typed between Chinese characters, each with its position and the full-width mark to use
+    (warnings: they do not fail the check). None when the publication converts them itself."""
+    try:
+        issue = load_issue(path, publication=publication)
+    except SourceError:
+        return []
+    if issue.publication.normalize_punctuation:
+        return []
+    out: list[Diagnostic] = []
+    for text in issue.texts():
+        for found in find_halfwidth(text.plain):
+            out.append(Diagnostic(text.locate(found.index), f"warning: {suggestion(found)}",
+                                  "or set normalize_punctuation: true in the publication"))  # fmt: skip
+    return sort_diagnostics(out)

@@ -193,6 +193,8 @@ class Publication:
     contact: tuple[tuple[str, str], ...] = ()
     closing: tuple[Text, ...] = ()
     theme: str | Path = "default"
+    # Half-width , ; : ( ) typed between Chinese characters are set full width before layout (layout/punctuation.py)
+    normalize_punctuation: bool = False
     root: Path = Path(".")
     source: Path | None = None  # the file it came from (bulletin.yaml, or the issue for an inline block)
     pos: SourcePos = field(default=NOWHERE, compare=False)

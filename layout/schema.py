@@ -22,6 +22,7 @@ from layout.loader.definitions import (
     PARAGRAPH_AS_TEXT,
     PUBLICATION,
     BlockKind,
+    Boolean,
     Choice,
     Date,
     FreeMapping,
@@ -83,6 +84,8 @@ def value_schema(value: Value) -> dict[str, Any]:
             return {"enum": list(names)}
         case OnlyTrue():
             return {"const": True}
+        case Boolean():
+            return {"type": "boolean"}
         case ThemeRef():
             return {"anyOf": [{"enum": shipped_themes()}, {"type": "string", "pattern": r"\.ya?ml$|[/\\]"}]}
         case FreeMapping():

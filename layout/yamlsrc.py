@@ -568,9 +568,10 @@ def short(text: str, limit: int = 30) -> str:
 class Walker:
     """Typed access to composed nodes; every failed expectation becomes a positioned diagnostic."""
 
-    def __init__(self, source: YamlSource) -> None:
+    def __init__(self, source: YamlSource, *, normalize_punctuation: bool = False) -> None:
         self.source = source
         self.diagnostics = source.diagnostics
+        self.normalize_punctuation = normalize_punctuation  # the publication's option, for the texts built
 
     @property
     def name(self) -> str:

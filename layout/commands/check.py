@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from layout.check import check_source
+from layout.check import check_source, punctuation_warnings
 from layout.loader.publication import check_theme_option
 
 
@@ -27,5 +27,7 @@ def run_check(args: argparse.Namespace) -> int:
         if diags:
             failed = True
         else:
+            for warning in punctuation_warnings(Path(name), publication):
+                print(warning.format(), file=sys.stderr)  # warnings do not change the exit code
             print(f"ok: {name}")
     return 2 if failed else 0

@@ -56,6 +56,11 @@ class OnlyTrue:
 
 
 @dataclass(frozen=True, slots=True)
+class Boolean:
+    """The literal `true` or `false` (YAML 1.1's yes/no/on/off are refused: too easy to write by accident)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ThemeRef:
     """A shipped theme's name or a path to a theme .yaml file."""
 
@@ -143,6 +148,8 @@ PUBLICATION = MappingDef("the publication", "刊物：出版者、报头、页�
     Field("closing", TEXTS, "结尾：印在最后一篇文章之后的几行", "lines printed after the last article"),
     Field("theme", ThemeRef(), "版式：随附版式的名称（如 default）或版式 .yaml 文件的路径",
           "a shipped theme's name (such as default) or the path of a theme .yaml file"),
+    Field("normalize_punctuation", Boolean(), "为 true 时，把夹在汉字之间的半角 , ; : ( ) 排成全角标点",
+          "true: half-width , ; : ( ) typed between Chinese characters are set full width before layout"),
 ))
 
 ISSUE_INFO = MappingDef("issue", "本期：年份、期号和日期", "this issue: year, number and date", (

@@ -123,7 +123,7 @@ def load_issue(path: Path, *, publication: Path | None = None) -> Issue:
         raise SourceError([Diagnostic(SourcePos(source.name, 1, 1), "this is a publication file, not an issue",
                                       "render or check an issue that uses it, e.g. issues/2018-0602.yaml")])
     pub, root, diags = resolve_publication(path, source, publication)
-    w = Walker(source)
+    w = Walker(source, normalize_punctuation=pub is not None and pub.normalize_punctuation)
     built = build_issue(w, source.root, BlockContext(path.parent, root)) if source.root else None
     diags = [*w.diagnostics, *diags]
     if built is None or pub is None or diags:

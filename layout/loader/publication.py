@@ -17,6 +17,7 @@ from layout.model import (
 )
 from layout.themeref import is_path, shipped_theme_problem, shipped_themes
 from layout.yamlsrc import (
+    BOOL,
     Walker,
     YamlSource,
     capped,
@@ -89,6 +90,14 @@ def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Public
     if "theme" not in f and (problem := shipped_theme_problem("default")):
         w.error(node, f"no theme given and the default theme is missing: {problem}")
         theme = None
+    normalize = False
+    if "normalize_punctuation" in f:
+        flag = f["normalize_punctuation"][1]
+        # Only the literals true and false: YAML 1.1 also reads yes/on/no/off, too easy to write by accident.
+        value = flag.value.lower() if isinstance(flag, ScalarNode) and flag.tag == BOOL else None
+        if value not in ("true", "false"):
+            w.error(flag, "normalize_punctuation takes true or false", "write normalize_punctuation: true")
+        normalize = value == "true"
     publisher, masthead = texts["publisher"], texts["masthead"]
     if publisher is None or masthead is None or footer is None or theme is None or ("closing" in f and not closing):
         return None
@@ -96,7 +105,8 @@ def build_publication(w: Walker, node: Node, source: Path, root: Path) -> Public
                        contact=tuple((k, v) for k, v in contact if v is not None), closing=closing or (), theme=theme,
                        root=root.resolve(), source=source, pos=w.pos(node), publisher_text=written["publisher"],
                        masthead_text=written["masthead"],
-                       masthead_pos=w.pos(f["masthead"][1]), publisher_pos=w.pos(f["publisher"][1]))
+                       masthead_pos=w.pos(f["masthead"][1]), publisher_pos=w.pos(f["publisher"][1]),
+                       normalize_punctuation=normalize)
 
 
 def load_publication(path: Path) -> Publication:

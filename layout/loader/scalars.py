@@ -13,6 +13,7 @@ from layout.inline import parse_inline
 from layout.model import (
     Text,
 )
+from layout.punctuation import normalize
 from layout.yamlsrc import (
     Walker,
     did_you_mean,
@@ -38,6 +39,10 @@ def build_text(w: Walker, node: Node, what: str, *, allow_empty: bool = False,
             return None
         if substituted != value:
             value, offset = substituted, None
+    if w.normalize_punctuation:
+        normalized = normalize(value)
+        if normalized != value:
+            value, offset = normalized, None
     runs = parse_inline(value)
     if "".join(r.text for r in runs) != value:  # ** removed: indices no longer map to columns
         offset = None
