@@ -135,22 +135,22 @@ def fit_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
     one line at its smallest size, a footer line too wide even at its smallest size, or a footer too tall."""
     pub = issue.publication
     problems: list[Diagnostic] = []
-    for text, name, pos, what in (
+    for line, name, pos, what in (
         (pub.masthead, "masthead_title", pub.masthead_pos, "masthead"),
         (pub.publisher, "masthead_publisher", pub.publisher_pos, "publisher"),
     ):
         style = theme.style(name)
-        if masthead_style(text, name, theme) is None:
+        if masthead_style(line, name, theme) is None:
             smallest = style.min_size or style.size
             problems.append(Diagnostic(pos if pos.line else pub.pos, (
-                f"{what} {text!r} does not fit on one line of the masthead even at {smallest:g} pt "
+                f"{what} {line!r} does not fit on one line of the masthead even at {smallest:g} pt "
                 f"(the theme's styles.{name}.min_size); shorten it or lower that size"
             )))  # fmt: skip
-    style = theme.style("footer")
+    footer = theme.style("footer")
     width = footer_measure(theme)
     for text in pub.footer:
-        if style.overflow is Overflow.SHRINK and fit_style(text, style, theme, width) is None:
-            smallest = style.min_size or style.size
+        if footer.overflow is Overflow.SHRINK and fit_style(text, footer, theme, width) is None:
+            smallest = footer.min_size or footer.size
             problems.append(Diagnostic(text.pos if text.pos.line else pub.pos, (
                 f"footer line {text.plain!r} does not fit beside the page number even at {smallest:g} pt "
                 f"({width:.0f} pt wide); shorten it, split it into two footer lines, or set the theme's "

@@ -22,13 +22,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("package", ("layout",)),
     ("composer", ("layout.text",)),  # pure line composition: widths come from the caller
     ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.caches", "layout.model", "layout.inline",
-              "layout.yamlsrc", "layout.yamlwrite", "layout.themeref", "layout.images")),
+              "layout.yamlsrc", "layout.yamlwrite", "layout.themeref", "layout.images",
+              "layout.punctuation")),
     ("fonts", ("layout.fonts", "layout.systemfonts")),
     ("theme", ("layout.theme", "layout.theme_schema")),
     ("source", ("layout.loader", "layout.schema", "layout.importer", "layout.newissue")),
     # validate checks glyph coverage of what the story and the page furniture print
-    ("typesetting", ("layout.platypus", "layout.styles", "layout.typeset", "layout.buildstate", "layout.flowables",
-                     "layout.templates", "layout.story", "layout.build", "layout.validate")),
+    ("typesetting", ("layout.platypus", "layout.styles", "layout.typeset", "layout.buildstate", "layout.fitting",
+                     "layout.flowables", "layout.templates", "layout.story", "layout.build", "layout.validate")),
     ("documents", ("layout.render", "layout.check", "layout.snapshot", "layout.pdfdiff", "layout.quality",
                    "layout.manifest", "layout.volume", "layout.executors", "layout.batch", "layout.watch",
                    "layout.pdfa")),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.text import Alignment
+from layout.text.compose import Alignment
 from layout.text.words import inside_phrase, inside_word, kept_whole, splits_words, word_starts
 
 from .fixed import line_texts, set_text
