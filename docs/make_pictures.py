@@ -1,4 +1,5 @@
-"""Render the sample issue and write the README's pictures: docs/sample-pages.png and two full pages.
+"""Render the sample issue and write the README's pictures: docs/sample-pages.png, two full pages, and the fitted
+masthead and footer of another publication (docs/masthead-fitted.png).
 
 Run from the repository root: `python docs/make_pictures.py`. Pictures are made by the project's own
 code (render_issue, then pdfium through layout.pdfdiff), so they show exactly what `bulletin render` prints.
@@ -20,6 +21,9 @@ PAGE_DPI = 110  # single pages, sharp enough to judge the typesetting
 PAGES = (1, 4)  # the masthead and contents; a body page with headings and justified text
 GUTTER = 24  # px between the two pages of the spread
 PALETTE_COLOURS = 48
+REALISTIC = ROOT / "tests" / "cases" / "realistic" / "2019-0412.yaml"
+MASTHEAD_SHARE = 0.31  # of the page height: the publisher line, the fitted title and the issue line
+FOOTER_SHARE = 0.1  # the running footer and the folio
 
 
 def main() -> None:
@@ -33,6 +37,16 @@ def main() -> None:
         save(sheet, ROOT / "docs" / "sample-pages.png")
         for number, image in render_page_images(pdf, PAGES, dpi=PAGE_DPI).items():
             save(image, ROOT / "docs" / f"sample-page-{number}.png")
+        # Another publication's masthead, fitted: eight characters on one line, a long publisher line, the
+        # three-line contact footer clear of the folio.
+        other = render_issue(REALISTIC, Path(tmp) / "realistic.pdf").path
+        page = render_page_images(other, (1,), dpi=PAGE_DPI)[1]
+        top = page.crop((0, 0, page.width, int(page.height * MASTHEAD_SHARE)))
+        foot = page.crop((0, int(page.height * (1 - FOOTER_SHARE)), page.width, page.height))
+        sheet = Image.new("RGB", (page.width, top.height + foot.height + GUTTER), "#d8d8d8")
+        sheet.paste(top, (0, 0))
+        sheet.paste(foot, (0, top.height + GUTTER))
+        save(sheet, ROOT / "docs" / "masthead-fitted.png")
 
 
 def save(image: Image.Image, path: Path) -> None:
