@@ -84,7 +84,10 @@ class Ref:
     name: str
 
 
-Value = Text | WholeNumber | PositiveNumber | Date | Length | Choice | OnlyTrue | ThemeRef | FreeMapping | ListOf | Ref
+Value = (
+    Text | WholeNumber | PositiveNumber | Date | Length | Choice | OnlyTrue | Boolean | ThemeRef | FreeMapping | ListOf
+    | Ref
+)
 
 
 # --- mappings ------------------------------------------------------------------------------------------------
