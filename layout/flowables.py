@@ -21,6 +21,8 @@ from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines,
 
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
+# A signature at a page foot may close its lines up to this (em of its size) to stay with its text (GB/T 9704).
+TIGHT_LEADING_EM = 1.25
 BALANCE_STEPS = 8  # bisection steps when balancing a title's lines: 1/256 of a line's width is plenty
 
 
@@ -179,12 +181,15 @@ class Stack(Flowable):
     On an empty page (the group is taller than a frame) it gives up keeping and lets the parts flow.
     """
 
-    def __init__(self, heads: Sequence[Flowable], follower: Flowable | None, frame_height: float) -> None:
+    def __init__(
+        self, heads: Sequence[Flowable], follower: Flowable | None, frame_height: float, *, tight: bool = False
+    ) -> None:
         super().__init__()
         self.heads = list(heads)
         self.follower = follower
         self.frame_height = frame_height
-        self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads else 0
+        self.tight = tight  # set without the space around its parts (at a page foot, to avoid a hole)
+        self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads and not tight else 0
         last = follower if follower is not None else self.heads[-1]
         self.spaceAfter = last.getSpaceAfter()
         self._placed: list[tuple[Flowable, float, float, float]] = []  # (part, offset from top, width, height)
@@ -199,11 +204,14 @@ class Stack(Flowable):
         self._placed = []
         for i, part in enumerate(parts):
             if i:
-                y += max(parts[i - 1].getSpaceAfter(), part.getSpaceBefore())
+                y += self._gap(parts[i - 1], part)
             w, h = part.wrapOn(self.canv, width, 1e6)
             self._placed.append((part, y, w, h))
             y += h
         return y
+
+    def _gap(self, above: Flowable, below: Flowable) -> float:
+        return 0.0 if self.tight else max(above.getSpaceAfter(), below.getSpaceBefore())
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
@@ -216,11 +224,23 @@ class Stack(Flowable):
             return self.parts  # nothing can be kept on a fresh page: let the parts flow
         if self.follower is None:
             return []
-        gap = max(self.heads[-1].getSpaceAfter(), self.follower.getSpaceBefore()) if self.heads else 0
+        gap = self._gap(self.heads[-1], self.follower) if self.heads else 0
         pieces = self.follower.splitOn(self.canv, availWidth, availHeight - heads_height - gap)
+        if len(pieces) >= 2:
+            return [Stack(self.heads, pieces[0], self.frame_height, tight=self.tight), *pieces[1:]]
+        if self.tight:
+            return []
+        # Rather than leave a hole at the page foot, the space around the heads gives way (vertical glue
+        # shrinks): without it the heads and the follower's first lines, or all of it, may still fit.
+        tight = Stack(self.heads, self.follower, self.frame_height, tight=True)
+        tight.canv = self.canv
+        room = availHeight + self.getSpaceBefore()
+        if tight._layout(availWidth, tight.parts) <= room + FUZZ:
+            return [tight]
+        pieces = self.follower.splitOn(self.canv, availWidth, room - tight._layout(availWidth, self.heads))
         if len(pieces) < 2:
             return []
-        return [Stack(self.heads, pieces[0], self.frame_height), *pieces[1:]]
+        return [Stack(self.heads, pieces[0], self.frame_height, tight=True), *pieces[1:]]
 
     def draw(self) -> None:
         self._layout(self.width, self.parts)
@@ -240,6 +260,13 @@ class Trailer(Stack):
             return self.parts
         (body,) = self.heads
         _, body_height = body.wrapOn(self.canv, availWidth, availHeight)
+        # First, as GB/T 9704 asks, set the signature's lines closer so that it stays with all of its text.
+        tighten = getattr(self.follower, "tightened", None)
+        room = availHeight - body_height - body.getSpaceAfter()
+        if tighten is not None and body_height <= availHeight and room > 0:
+            tight = tighten(availWidth, room)
+            if tight is not None:
+                return [Stack([body], tight, self.frame_height)]
         # Ask for less than the whole body (one point less), so its last lines are left for the trailer.
         pieces = body.splitOn(self.canv, availWidth, min(availHeight, body_height - 1.0))
         if len(pieces) != 2:
@@ -322,14 +349,30 @@ class SignatureBlock(Flowable):
         # each line composed flush left (its own width), then centred on the block in draw()
         self.blocks = [TextBlock(spans, style.but(align=Alignment.LEFT), cache) for spans in lines]
         self.style = style
+        self.leading = style.leading
         self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
         self.keep_with_previous = True
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
         self._lines = [line for block in self.blocks for line in block.compose(availWidth)]
-        self.height = len(self._lines) * self.style.leading
+        self.height = len(self._lines) * self.leading
         return availWidth, self.height
+
+    def tightened(self, width: float, height: float) -> SignatureBlock | None:
+        """This signature set in `height` with no space above, its lines closer but never under
+        TIGHT_LEADING_EM apart; None when it cannot be (GB/T 9704 7.3.5.1: adjust the line spacing so that the
+        signature stays on the page of its text)."""
+        self.wrap(width, height)
+        leading = height / len(self._lines) if self._lines else self.leading
+        if leading < TIGHT_LEADING_EM * self.style.size - FUZZ:
+            return None
+        tight = SignatureBlock.__new__(SignatureBlock)
+        Flowable.__init__(tight)
+        tight.blocks, tight.style, tight.keep_with_previous = self.blocks, self.style, True
+        tight.leading = min(self.leading, leading)
+        tight.spaceBefore, tight.spaceAfter = 0.0, self.spaceAfter
+        return tight
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         return []
@@ -337,11 +380,11 @@ class SignatureBlock(Flowable):
     def draw(self) -> None:
         block_width = max(line.natural for line in self._lines)
         right = self.width - self.style.right_inset
-        y = self.height - baseline_offset(self.style)
+        y = self.height - baseline_offset(self.style) + (self.style.leading - self.leading) / 2
         for line in self._lines:
             x = right - block_width + (block_width - line.natural) / 2 - line.left
             draw_line(self.canv, line, x, y)
-            y -= self.style.leading
+            y -= self.leading
 
 
 class TocEntry(TextBlock):

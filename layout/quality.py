@@ -29,6 +29,7 @@ MAX_EM = 0.33  # extra space between characters that no justified line may excee
 CJK_LATIN_EM = 0.25  # the quarter em clreq puts between Han and Latin: spacing, not stretch
 CELL_GAP_EM = 1.0  # characters further apart than this on one baseline belong to different columns
 TITLE_STYLES = ("article_title", "subtitle")  # broken only between words
+MAX_SHORT_LINES = 3.0  # a page whose article goes on ends at most this many body lines above the text block's foot
 
 
 @dataclass
@@ -43,12 +44,18 @@ class QualityReport:
     too_loose: list[str] = field(default_factory=list)  # ... over MAX_EM
     lonely: list[str] = field(default_factory=list)  # 孤字: a paragraph's last line with one Han character
     latin_tails: list[str] = field(default_factory=list)  # a paragraph's last line holding only (part of) an address
+    # Pages whose article goes on over the page: how many body lines short of the text block's foot each ends
+    page_fill: list[tuple[int, float]] = field(default_factory=list)
     titles: int = 0  # title and contents-entry line breaks checked
     title_splits: list[str] = field(default_factory=list)  # breaks that split a word
 
     @property
     def flush_share(self) -> float:
         return self.body_flush / self.body_nonfinal if self.body_nonfinal else 1.0
+
+    @property
+    def short_pages(self) -> list[str]:
+        return [f"page {page}: {short:.1f} lines short" for page, short in self.page_fill if short > MAX_SHORT_LINES]
 
     @property
     def max_stretch(self) -> float:
@@ -71,6 +78,8 @@ class QualityReport:
             "max extra space (em)": f"{self.max_stretch:.3f}",
             f"justified lines > {LOOSE_EM} em": f"{len(self.loose)}/{len(self.stretch)} = {self.loose_share:.1%}",
             f"justified lines > {MAX_EM} em": f"{len(self.too_loose)}/{len(self.stretch)} = {self.too_loose_share:.1%}",
+            f"pages > {MAX_SHORT_LINES} lines short": f"{len(self.short_pages)}/{len(self.page_fill)}"
+            + (f" (most {max(short for _, short in self.page_fill):.1f})" if self.page_fill else ""),
             "孤字": str(len(self.lonely)),
             "last lines of Latin only": str(len(self.latin_tails)),
             "title breaks inside words": f"{len(self.title_splits)}/{self.titles}",
@@ -194,12 +203,39 @@ def assess(pdf_path: Path, theme: Theme) -> QualityReport:
                 report.lonely.append(where)
             else:
                 report.latin_tails.append(where)
+    report.page_fill = page_fill(lines, theme)
     for title, breaks, page in title_breaks(lines, theme):
         report.titles += len(breaks)
         for at in breaks:
             if inside_word(title, at):
                 report.title_splits.append(f"page {page}: {title[:at]} / {title[at:]}")
     return report
+
+
+def page_fill(lines: list[_Line], theme: Theme) -> list[tuple[int, float]]:
+    """(page, body lines short) for every page but the last whose next page does not open with an article or
+    section title: the article goes on, so white space at the page's foot is a hole, not an article's end. The
+    shortfall runs from the last line's box (its leading) to the foot of the text block."""
+    body = theme.style("body")
+    openers = {round(theme.style(name).size, 1) for name in ("article_title", "section")}
+    foot = theme.page.height - theme.page.margin_bottom
+    pages = sorted({line.page for line in lines})
+    out: list[tuple[int, float]] = []
+    for page, following in itertools.pairwise(pages):
+        on_page = [ln for ln in lines if ln.page == page]
+        first_next = min((ln for ln in lines if ln.page == following), key=lambda ln: ln.bottom)
+        if page == 1 or round(first_next.size, 1) in openers:
+            continue
+        last = max(on_page, key=lambda ln: ln.bottom)
+        baseline = _baseline(last, theme.page.height)
+        box_bottom = baseline + (body.leading - last.size) / 2 + 0.12 * last.size
+        out.append((page, max(0.0, (foot - box_bottom) / body.leading)))
+    return out
+
+
+def _baseline(line: _Line, page_height: float) -> float:
+    """The line's baseline, from the page top (a glyph's text matrix puts it in PDF space, from the bottom)."""
+    return page_height - float(line.chars[0]["matrix"][5])
 
 
 def extra_gaps(chars: list[dict], size: float) -> list[float]:

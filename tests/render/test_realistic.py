@@ -149,3 +149,26 @@ def test_given_column_widths_are_honoured_where_they_leave_room(tmp_path: Path) 
     assert len(spans) == 5
     total = sum(spans)
     assert [round(s / total * 22, 1) for s in spans] == [2.0, 5.0, 5.0, 3.0, 7.0]
+
+
+@pytest.mark.parametrize("source", [REALISTIC, SAMPLE], ids=["realistic", "sample"])
+def test_no_page_is_more_than_three_lines_short_mid_article(source: Path, tmp_path: Path) -> None:
+    """A page whose article goes on over the page ends within three body lines of the text block's foot (the
+    sample's page 2 ended about five short: its signature went over with the paragraph's last two lines)."""
+    pdf = render_issue(source, tmp_path / "out.pdf").path
+    report = assess(pdf, resolve_theme(load_issue(source)))
+    assert len(report.page_fill) >= 3
+    assert report.short_pages == []
+
+
+def test_a_signature_closes_up_to_stay_with_its_text(tmp_path: Path) -> None:
+    """GB/T 9704 7.3.5.1: where a signature would not fit under its text, its lines close up (to no less than
+    1.25 em) rather than sending the text's last lines over the page with it."""
+    pdf = render_issue(SAMPLE, tmp_path / "out.pdf").path
+    lines = [ln for ln in read_lines(pdf) if ln.page == 2]
+    texts = [squeeze(ln.text) for ln in lines]
+    assert "积极推进民营企业创新发展。" in "".join(texts)  # the paragraph's end is on page 2 ...
+    signature = [ln for ln in lines if squeeze(ln.text) in ("科技部", "全国工商联", "2018年5月18日")]
+    assert len(signature) == 3  # ... and its signature under it
+    gaps = [b.top - a.top for a, b in itertools.pairwise(signature)]
+    assert all(12 * 1.25 - 0.01 <= gap <= 22 + 0.01 for gap in gaps), gaps
