@@ -24,6 +24,7 @@ from layout.text.words import inside_word
 from layout.theme import Theme
 
 FLUSH_TOLERANCE = 0.5  # pt: a justified line ends within this of the right edge
+FUZZ = 0.01  # pt
 LOOSE_EM = 0.15  # extra space between characters that few lines may exceed (the issue's 1 % target)
 MAX_EM = 0.33  # extra space between characters that no justified line may exceed
 CJK_LATIN_EM = 0.25  # the quarter em clreq puts between Han and Latin: spacing, not stretch
@@ -173,7 +174,7 @@ def assess(pdf_path: Path, theme: Theme) -> QualityReport:
     paragraph_lines = [ln for ln in lines if abs(ln.size - body.size) < 0.05]
     continues = [
         i + 1 < len(paragraph_lines)
-        and _continues(line, paragraph_lines[i + 1], paragraph_lines, i, body.leading, theme)
+        and _continues(line, paragraph_lines[i + 1], lines, body.leading, theme)
         for i, line in enumerate(paragraph_lines)
     ]
     for i, line in enumerate(paragraph_lines):
@@ -308,15 +309,17 @@ def _entry_text(text: str) -> str:
     return text.rstrip("·.")
 
 
-def _continues(line: _Line, following: _Line, lines: list[_Line], i: int, leading: float, theme: Theme) -> bool:
+def _continues(line: _Line, following: _Line, everything: list[_Line], leading: float, theme: Theme) -> bool:
     """`following` is the next line of `line`'s paragraph: it starts at the margin (no first-line indent) and
     stands one leading below, or opens the next page when `line` closes its page."""
     if not _at(following, theme.page.text_left(following.page)):
         return False
     if following.page == line.page:
         return abs(following.bottom - line.bottom - leading) < FLUSH_TOLERANCE
-    last_on_page = all(other.page != line.page for other in lines[i + 1 :])
-    first_on_page = all(other.page != following.page for other in lines[: i + 1])
+    # Across a page break: `line` is the lowest text on its page and `following` the highest on the next, of any
+    # size (a links block or a caption in between ends the paragraph).
+    last_on_page = all(other.bottom <= line.bottom + FUZZ for other in everything if other.page == line.page)
+    first_on_page = all(other.bottom >= following.bottom - FUZZ for other in everything if other.page == following.page)
     return following.page == line.page + 1 and last_on_page and first_on_page
 
 
