@@ -132,6 +132,7 @@ def _search(
     width_sum, glue_sum = atoms.width_sum, atoms.glue_sum
     stretch_sum, shrink_sum, punct_sum = atoms.stretch_sum, atoms.shrink_sum, atoms.punct_sum
     start_trim, end_trim, pushin, penalty = atoms.start_trim, atoms.end_trim, atoms.pushin, atoms.penalty
+    pair_sum = atoms.pair_sum
     han_sum, kind, space_glyph = atoms.han_sum, atoms.kind, atoms.glyph
     total_han = han_sum[n]
     first_w, rest_w, reserve = widths.first, widths.rest, widths.last_reserve
@@ -207,8 +208,11 @@ def _search(
                         continue
                     bad = BADNESS_CAP * (1.0 + slack / avail)  # one cluster alone, nothing to stretch
                 else:
+                    # Stretch comes from the punctuation first (clreq): a line-end mark set full width again, then
+                    # compressed pairs opened up; only the rest spreads the gaps.
                     stretch = stretch_sum[b - 1] - stretch_sum[a]
-                    ratio = slack / stretch
+                    give = end_trim[b] + pair_sum[b - 1] - pair_sum[a]
+                    ratio = (slack - give) / stretch if slack > give else 0.0
                     if ratio > tolerance:
                         if ratio > stop_ratio:
                             break

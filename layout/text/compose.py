@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -180,22 +181,34 @@ def _set_line(
     avail = width - widths.last_reserve if last_of_segment else width
     natural = line_width(atoms, a, b)
     stretch_ratio = squeeze_ratio = 0.0
+    end_open = pair_open = given = 0.0  # shares of the line-end trim and pair compression given back, and pt
     ragged = False
     if natural > avail + FUZZ:
         shrink = line_shrink(atoms, a, b, justify)
         if shrink > 0:
             squeeze_ratio = min(1.0, (natural - avail) / shrink)
     elif justify and not last_of_segment and natural < avail - FUZZ:
+        # The slack is taken from the punctuation first (clreq): the line-end mark set full width again, then
+        # compressed pairs opened up; what is left spreads the gaps between clusters.
+        slack = avail - natural
+        end_give, pair_give = atoms.end_trim[b], atoms.pair_sum[b - 1] - atoms.pair_sum[a]
+        end_taken = min(slack, end_give)
+        pair_taken = min(slack - end_taken, pair_give)
+        left_over = slack - end_taken - pair_taken
         stretch = atoms.stretch_sum[b - 1] - atoms.stretch_sum[a]
-        if stretch > 0:
-            stretch_ratio = (avail - natural) / stretch
-        if stretch_ratio > MAX_STRETCH_RATIO + FUZZ or stretch <= 0:
+        if left_over > FUZZ:
+            stretch_ratio = left_over / stretch if stretch > 0 else math.inf
+        if stretch_ratio > MAX_STRETCH_RATIO + FUZZ:
             stretch_ratio = 0.0  # ragged rather than letter-spaced
             ragged = True
+        else:
+            end_open = end_taken / end_give if end_give > 0 else 0.0
+            pair_open = pair_taken / pair_give if pair_give > 0 else 0.0
+            given = end_taken + pair_taken
     # The punctuation blanks give at most the push-in room; each gives the same share of its blank.
     punct = atoms.punct_sum[b - 1] - atoms.punct_sum[a]
     punct_ratio = squeeze_ratio * min(atoms.pushin[b], punct) / punct if punct > 0 else 0.0
-    set_width = natural
+    set_width = natural + given
     if stretch_ratio:
         set_width += stretch_ratio * (atoms.stretch_sum[b - 1] - atoms.stretch_sum[a])
     if squeeze_ratio:
@@ -224,8 +237,11 @@ def _set_line(
             x += space
         first, stop = begins[k], ends[k]
         # What the line edges and the junctions take from the cluster's outer characters.
-        edge_left = atoms.start_trim[a] if k == a else from_b[k] + rem_b[k] * punct_ratio
-        edge_right = atoms.end_trim[b] if k == b - 1 else from_a[k + 1] + rem_a[k + 1] * punct_ratio
+        edge_left = atoms.start_trim[a] if k == a else from_b[k] * (1 - pair_open) + rem_b[k] * punct_ratio
+        if k == b - 1:
+            edge_right = atoms.end_trim[b] * (1 - end_open)
+        else:
+            edge_right = from_a[k + 1] * (1 - pair_open) + rem_a[k + 1] * punct_ratio
         if stop - first == 1:
             lrem = rl[first] + edge_left
             advance = nat[first] - lrem - rr[first] - edge_right

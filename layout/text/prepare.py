@@ -179,6 +179,8 @@ class Atoms:
     stretch_sum: list[float] = field(default_factory=list)
     shrink_sum: list[float] = field(default_factory=list)
     punct_sum: list[float] = field(default_factory=list)  # prefix of rem_a + rem_b
+    # prefix of from_a + from_b: what undoing the pair compression gives back to a line that needs stretch
+    pair_sum: list[float] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -410,6 +412,7 @@ def _measure(
     atoms.stretch_sum = _prefix(stretch)
     atoms.shrink_sum = _prefix(shrink)
     atoms.punct_sum = _prefix([rem_a[j] + rem_b[j] for j in range(n + 1)])
+    atoms.pair_sum = _prefix([from_a[j] + from_b[j] for j in range(n + 1)])
     atoms.pushin = pushin = [0.0] * (n + 1)
     glue_sum = atoms.glue_sum
     run = -1  # first atom of the run of held atoms ending here

@@ -188,12 +188,26 @@ def test_punctuation_pairs_take_one_and_a_half_em(text: str, xs: list[float], ad
 
 
 def test_closing_mark_at_line_end_is_half_width() -> None:
-    first, second = set_text("一二三四五六七八九，十一")
+    first, second = set_text("一二三四五六七八九，十一", 95.0)
     assert first.text == "一二三四五六七八九，"
     assert first.natural == 95.0
     assert first.glyphs[-1].advance == 5.0
-    assert first.end == pytest.approx(100.0)  # justified: the line ends flush with the comma's ink
+    assert first.end == pytest.approx(95.0)  # the line ends flush with the comma's ink
     assert second.text == "十一"
+
+
+def test_stretch_comes_from_the_punctuation_first() -> None:
+    """clreq: a line short of the measure first gives its line-end mark back its blank, and opens compressed
+    pairs, before any gap between characters is spread."""
+    first, _ = set_text("一二三四五六七八九，十一")
+    assert first.glyphs[-1].advance == 10.0  # the comma full width again
+    assert [g.x for g in first.glyphs] == [10.0 * i for i in range(10)]  # no gap spread at all
+    assert first.end == pytest.approx(100.0)
+    # 10 pt short: the line-end ，takes back its 5 pt, the pair 。” its 5 pt (it was set in 1.5 em).
+    first, _ = set_text("一二三四五六七。”八，九十一", 110.0)
+    assert first.text == "一二三四五六七。”八，"
+    assert [round(g.x, 3) for g in first.glyphs] == [10.0 * i for i in range(11)]
+    assert [g.advance for g in first.glyphs] == [10.0] * 11
 
 
 def test_opening_mark_at_line_start_loses_its_leading_half() -> None:
@@ -305,9 +319,9 @@ def test_no_hyphen_is_added_at_an_address_break() -> None:
 
 
 def test_a_line_that_would_stretch_past_the_cap_is_set_ragged() -> None:
-    # "一一一——“一一" cannot take "”" (it may not start the next line... nor "一一" after it): 2.4 pt a gap
-    # would be 0.48 em; it is set flush left instead.
-    first = set_text("一一一——“一一”一一", 109.0, strictness=Strictness.BASIC)[0]
+    # "一aaaaaaaaaaaa一" has two gaps to spread 15 pt over (0.75 em each): it is set flush left instead.
+    first = set_text("一aaaaaaaaaaaa一一一")[0]
+    assert first.text == "一aaaaaaaaaaaa一"
     assert first.ragged
     assert first.end == pytest.approx(first.natural)
 
