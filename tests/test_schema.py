@@ -235,6 +235,8 @@ def wrong_value(value: Any) -> Any:
             return []
         case d.Ref():
             return "text"
+        case d.Boolean():
+            return "yes"
     raise TypeError(value)
 
 
