@@ -5,6 +5,8 @@ its paragraphs and contact lines. What holds for the sample must hold here too."
 from __future__ import annotations
 
 import itertools
+import shutil
+import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -12,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from layout.loader.issue import load_issue
-from layout.model import Attachments, ListBlock
+from layout.model import Attachments, ListBlock, Paragraph
 from layout.quality import LOOSE_EM, MAX_EM, QualityReport, assess, extra_gaps, read_segments, title_breaks
 from layout.render import RenderResult, render_issue
 from layout.theme import Theme
@@ -172,3 +174,45 @@ def test_a_signature_closes_up_to_stay_with_its_text(tmp_path: Path) -> None:
     assert len(signature) == 3  # ... and its signature under it
     gaps = [b.top - a.top for a, b in itertools.pairwise(signature)]
     assert all(12 * 1.25 - 0.01 <= gap <= 22 + 0.01 for gap in gaps), gaps
+
+
+def _raw_text(pdf: Path) -> str:
+    """The text as `pdftotext -raw` gives it (content-stream order); pdfium's reader, also in stream order,
+    where poppler is not installed (.ci/run installs it)."""
+    if shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                              text=True, check=True)
+        return done.stdout
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    return "".join(page.get_textpage().get_text_range() for page in document)
+
+
+@pytest.mark.parametrize("source", [REALISTIC, SAMPLE], ids=["realistic", "sample"])
+def test_raw_text_gives_every_block_in_source_order(source: Path, tmp_path: Path) -> None:
+    """Read in content-stream order, every paragraph, list item (label first) and attachment comes whole and in
+    the order of the source: nothing drawn in a separate column lands after its text."""
+    pdf = render_issue(source, tmp_path / "out.pdf").path
+    stream = squeeze(_raw_text(pdf))
+    issue = load_issue(source)
+    position = 0
+    checked = 0
+    for section in issue.sections:
+        for article in section.articles:
+            for block in article.blocks:
+                if isinstance(block, ListBlock):
+                    texts = [squeeze(item.plain) for item in block.items]
+                elif isinstance(block, Attachments):
+                    texts = [squeeze(item.plain) for item in block.items]
+                elif isinstance(block, Paragraph):
+                    texts = [squeeze(block.text.plain)]
+                else:
+                    continue
+                for text in texts:
+                    head = text[:16]
+                    found = stream.find(head, position)
+                    assert found >= 0, f"not found in order after offset {position}: {text[:30]}"
+                    position = found + len(head)
+                    checked += 1
+    assert checked >= 20
