@@ -37,6 +37,12 @@ def command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
+def add_design_options(parser: argparse.ArgumentParser) -> None:
+    """--publication and --theme, which every command that lays out an issue takes alike."""
+    parser.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
+    parser.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description="Typeset Chinese bulletins from YAML into PDF.",
                                      epilog=OVERVIEW, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -57,8 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="issue files to render (default: issues/2018-0602.yaml)")
     render.add_argument("-o", "--output", metavar="PATH",
                         help="the PDF to write (one issue) or a folder (several); default: out/<issue>.pdf")
-    render.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
-    render.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+    add_design_options(render)
     render.add_argument("--pdfa", action="store_true", help="write PDF/A-2b, the archival profile")
 
     check = command(sub, "check", "validate issue sources without rendering; every problem as file:line:col",
@@ -66,15 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "bulletin check issues/*.yaml                    # bulletin.yaml is checked as a publication",
                     "bulletin check issue.yaml --theme my-theme.yaml")
     check.add_argument("sources", nargs="+", metavar="ISSUE.yaml", help="issue (or publication) files to check")
-    check.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
-    check.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+    add_design_options(check)
 
     fonts = command(sub, "fonts", "list the faces in use and, for an issue, fallback and missing characters",
                     "bulletin fonts", "bulletin fonts issues/2018-0602.yaml")
     fonts.add_argument("source", nargs="?", metavar="ISSUE.yaml",
                        help="also report which of this issue's characters come from fallback faces or none")
-    fonts.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
-    fonts.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+    add_design_options(fonts)
 
     snapshot = command(sub, "snapshot", "print a stable, diff-friendly description of a PDF",
                        "bulletin snapshot out/2018-0602.pdf | less",
@@ -99,8 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
     batch.add_argument("--force", action="store_true", help="render every issue even if unchanged")
     batch.add_argument("--volume", metavar="FILE.pdf", help="also merge the issues into one archive volume")
-    batch.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
-    batch.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+    add_design_options(batch)
     batch.add_argument("--executor", choices=["local", "dask"], default="local",
                        help="local worker processes (default) or a Dask cluster")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --executor dask)")
@@ -111,8 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "bulletin watch issues/2018-0609.yaml -o preview.pdf")
     watch.add_argument("source", nargs="?", metavar="ISSUE.yaml", help="the issue (default: issues/2018-0602.yaml)")
     watch.add_argument("-o", "--output", metavar="FILE.pdf", help="output PDF (default: out/<issue>.pdf)")
-    watch.add_argument("--publication", metavar="PATH", help=PUBLICATION_HELP)
-    watch.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
+    add_design_options(watch)
 
     imp = command(sub, "import", "read an archived issue (.txt, .docx, .pdf) into issue YAML",
                   "bulletin import archive/2018-0602.pdf -o issues/2018-0602.yaml",
