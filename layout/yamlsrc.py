@@ -394,7 +394,12 @@ def indentation_problem(lines: list[str], number: int) -> tuple[int, str, str] |
     inner = min((level for level in stack if level.column > indent), key=lambda level: level.column)
     outer = [level for level in stack if level.column < indent]
     hint = f"indent it {spaces(inner.column)} like line {inner.line + 1}"
-    if outer:
+    if outer and outer[-1].dash and outer[-1].line == inner.line:
+        # Both columns come from one '- key:' line; its dash column is no home for this line (that would be a list
+        # item without '- '). More often that line itself is the stray one, indented unlike its list's items.
+        hint += (f"; or, if line {inner.line + 1} is the one out of place, start its '- ' in the column of the other "
+                 "items of its list")
+    elif outer:
         hint += f", or {spaces(outer[-1].column)} like line {outer[-1].line + 1}"
     return (indent + 1, f"line {number + 1} is indented {spaces(indent)}, unlike the lines above it", hint)
 

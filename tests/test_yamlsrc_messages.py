@@ -35,6 +35,11 @@ MESSAGES: list[tuple[str, str, str]] = [
      "blocks:\n  - 正文一\n - 正文二\n",
      "x.yaml:3:2: line 3 is indented 1 space, unlike the lines above it "
      "(indent it 2 spaces like line 2, or 0 spaces like line 1)"),
+    ("a list item whose '- ' stands one column too far (the key below it then fits neither column)",
+     "articles:\n   - title: 甲\n    blocks: [正文]\n",
+     "x.yaml:3:5: line 3 is indented 4 spaces, unlike the lines above it "
+     "(indent it 5 spaces like line 2; or, if line 2 is the one out of place, start its '- ' in the column of "
+     "the other items of its list)"),
     ("a paragraph without its '- '",
      "blocks:\n  - 正文一\n  正文二\n",
      "x.yaml:3:3: line 3 has no '- ' but stands in the list of line 2 "
