@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from layout.text.cjk import is_han
@@ -28,6 +29,11 @@ _WHOLE_RE = re.compile(r"《[^《》]{1,40}》|（[^（）]{1,20}）|\([^()]{1,2
 @lru_cache(maxsize=4096)
 def word_starts(text: str) -> frozenset[int]:
     """Indices i (0 < i < len(text)) where a word begins: a line may break before text[i] without splitting one."""
+    return _provider(text)
+
+
+def segment(text: str) -> frozenset[int]:
+    """`word_starts` as the segmenter finds them (rjieba, imported here on first use)."""
     import rjieba
 
     starts: set[int] = set()
@@ -37,6 +43,19 @@ def word_starts(text: str) -> frozenset[int]:
         starts.add(i)
     starts.discard(len(text))
     return frozenset(starts)
+
+
+# Where word starts come from: the segmenter, unless a caller puts a provider in front of it (the build hands in
+# the persistent cache of layout/wordcache.py, so a known title never loads rjieba). This module reads no file.
+WordStarts = Callable[[str], frozenset[int]]
+_provider: WordStarts = segment
+
+
+def provide_word_starts(provider: WordStarts | None) -> WordStarts:
+    """Ask `provider` for word starts from now on (None: the segmenter itself); returns the previous provider."""
+    global _provider
+    previous, _provider = _provider, segment if provider is None else provider
+    return previous
 
 
 @lru_cache(maxsize=4096)
