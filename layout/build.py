@@ -20,6 +20,7 @@ from layout.story import StoryContext, build_story
 from layout.styles import Style, resolve_styles
 from layout.templates import Furniture, alternate_pages, make_templates
 from layout.theme import Theme
+from layout.wordcache import remembered_words
 
 log = logging.getLogger("layout.progress")
 log.addHandler(logging.NullHandler())
@@ -59,6 +60,11 @@ def build_pdf(
     between builds (`bulletin watch`) spares composing again what did not change. `progress` hears of
     every page laid out (long renders show it on a terminal).
     """
+    with remembered_words():  # word boundaries known from earlier renders: no segmenter to load
+        return _build_pdf(issue, theme, cache, progress)
+
+
+def _build_pdf(issue: Issue, theme: Theme, cache: ComposeCache | None, progress: Progress | None) -> BuildResult:
     problems = fit_problems(issue, theme)  # a masthead or footer that cannot fit is refused, never clipped
     if problems:
         raise SourceError(problems)
@@ -94,7 +100,8 @@ def _for_pass(progress: Progress | None, number: int) -> Callable[[str, int], No
 def trial_layout(issue: Issue, theme: Theme) -> None:
     """Lay the issue out once without writing a PDF: what `check` runs so that a block no page can hold is
     refused there, not first by `render`. Raises SourceError."""
-    _build_once(issue, theme, resolve_styles(theme), ComposeCache(), PageRecord(), canvasmaker=LayoutOnlyCanvas)
+    with remembered_words():
+        _build_once(issue, theme, resolve_styles(theme), ComposeCache(), PageRecord(), canvasmaker=LayoutOnlyCanvas)
 
 
 class IssueDocTemplate(BaseDocTemplate):

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("package", ("layout",)),
     ("composer", ("layout.text",)),  # pure line composition: widths come from the caller
     ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.caches", "layout.model", "layout.inline",
-              "layout.yamlsrc", "layout.yamlwrite", "layout.themeref", "layout.images",
+              "layout.yamlsrc", "layout.yamlwrite", "layout.themeref", "layout.images", "layout.wordcache",
               "layout.punctuation")),
     ("fonts", ("layout.fonts", "layout.systemfonts")),
     ("theme", ("layout.theme", "layout.theme_schema")),
