@@ -7,7 +7,6 @@ family name that fontconfig knows, never by a path.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 FC_TIMEOUT_S = 20  # fc-match answers from its cache in milliseconds; a first run may build the cache
@@ -33,6 +32,8 @@ def find_system_font(name: str) -> tuple[Path, int]:
     family = name.split(":", 1)[0].strip()
     if not family or name.startswith("-"):
         raise SystemFontError(f"{name!r} is not a font name", 'write a family name, e.g. "Noto Serif CJK SC"')
+    import subprocess  # only a theme that names an installed font runs fc-match; a render spares the import
+
     program = shutil.which("fc-match")
     if program is None:
         raise SystemFontError(f"system font {name!r} needs fontconfig's fc-match, which is not installed",
