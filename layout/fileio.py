@@ -18,11 +18,13 @@ def user_cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "bulletin"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write a temporary file beside `path`, then rename: nobody sees half a PDF, and a failure keeps the old one.
 
     The temporary file is `.NAME.PID.XXXXXXXX.tmp`; one a killed writer left behind is removed by the next write
-    of the same file (a writer whose process still runs keeps its own).
+    of the same file (a writer whose process still runs keeps its own). `durable` flushes the data to the disk
+    before the rename, so a crash cannot leave an empty file in its place; a checksummed cache that is rebuilt
+    when damaged spares that wait (a few milliseconds).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(path)
@@ -31,7 +33,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         # mkstemp creates the file private (0600); give it the permissions any new file would have.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)

@@ -163,7 +163,7 @@ class WordCache:
         for text in list(entries)[: max(0, len(entries) - MAX_ENTRIES)]:
             del entries[text]
         try:
-            write_atomically(self.path, encode(entries, self.identity))
+            write_atomically(self.path, encode(entries, self.identity), durable=False)  # checksummed
         except OSError as exc:  # a read-only or full cache folder: the next render segments again
             log.debug("word starts not cached: %s", exc)
             return

@@ -268,3 +268,21 @@ def test_build_output_is_the_same_with_and_without_the_cache(cache_dir: Path, tm
     second = render_issue(SAMPLE, tmp_path / "second.pdf").path.read_bytes()  # from the cache
     assert wordcache.cache_file().exists()
     assert plain == first == second
+
+
+def test_the_cache_file_is_written_whole_without_waiting_for_the_disk(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checksummed cache skips fsync (a damaged file is rebuilt); a PDF waits for it."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    with remembered_words():
+        words.word_starts.cache_clear()
+        words.word_starts(TITLE)
+    assert TITLE in read_entries(wordcache.cache_file(), wordcache.segmenter_identity() or "")
+    assert synced == []
+    from layout.fileio import write_atomically
+
+    write_atomically(cache_dir / "a.pdf", b"%PDF-1.4")
+    assert len(synced) == 1
