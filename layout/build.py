@@ -20,6 +20,7 @@ from layout.story import StoryContext, build_story
 from layout.styles import Style, resolve_styles
 from layout.templates import Furniture, alternate_pages, make_templates
 from layout.theme import Theme
+from layout.validate import outline_problems
 from layout.wordcache import remembered_words
 
 log = logging.getLogger("layout.progress")
@@ -66,6 +67,7 @@ def build_pdf(
 
 def _build_pdf(issue: Issue, theme: Theme, cache: ComposeCache | None, progress: Progress | None) -> BuildResult:
     problems = fit_problems(issue, theme)  # a masthead or footer that cannot fit is refused, never clipped
+    problems = problems or outline_problems(issue, theme)  # a CFF font's printed glyphs converted, up front
     if problems:
         raise SourceError(problems)
     cache = ComposeCache() if cache is None else cache

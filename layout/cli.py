@@ -74,10 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_design_options(check)
 
     fonts = command(sub, "fonts", "list the faces in use and, for an issue, fallback and missing characters",
-                    "bulletin fonts", "bulletin fonts issues/2018-0602.yaml")
+                    "bulletin fonts", "bulletin fonts issues/2018-0602.yaml",
+                    "bulletin fonts --prepare --theme my-theme.yaml   # convert a CFF font's glyphs ahead of time")
     fonts.add_argument("source", nargs="?", metavar="ISSUE.yaml",
                        help="also report which of this issue's characters come from fallback faces or none")
     add_design_options(fonts)
+    fonts.add_argument("--prepare", action="store_true",
+                       help="convert ahead of time the glyphs renders need from CFF fonts (.otf, .ttc): GB 2312, "
+                            "ASCII and, with an issue, everything it prints")
 
     snapshot = command(sub, "snapshot", "print a stable, diff-friendly description of a PDF",
                        "bulletin snapshot out/2018-0602.pdf | less",

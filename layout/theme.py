@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from layout.caches import FileCache
 from layout.errors import Diagnostic, SourceError, SourcePos
-from layout.fonts.registry import FontChain, bundled_fonts_dir, load_face
+from layout.fonts.registry import Face, FontChain, bundled_fonts_dir, load_face
 from layout.fonts.spec import FontError, FontSpec
 from layout.systemfonts import SystemFontError, find_system_font
 from layout.text.cjk import Strictness
@@ -147,6 +147,10 @@ class Theme:
         if chain is None:
             chain = self._chains[role] = FontChain(load_face(self.font_specs[name]) for name in self.roles[role])
         return chain
+
+    def face(self, name: str) -> Face:
+        """The face the theme calls `name` (loaded on first use)."""
+        return load_face(self.font_specs[name])
 
     def style(self, name: str) -> TextStyle:
         return self.styles[name]

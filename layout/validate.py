@@ -60,6 +60,27 @@ def glyph_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
     return problems
 
 
+def outline_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
+    """Convert the glyphs the issue prints in faces converted on demand (CFF fonts, layout/fonts/convert.py), before
+    layout: the conversion then shows its progress up front, and a font that fails to convert is reported where the
+    theme names it. [] when done, or when the theme has no such face (the usual case: nothing is walked)."""
+    names = [name for name in theme.font_specs if theme.face(name).converts_on_demand]
+    if not names:
+        return []
+    chars: dict[str, set[str]] = {}
+    for role, texts in texts_by_role(issue, theme).items():
+        printed = {ch for text in texts for ch in text.plain}
+        for name in theme.roles[role]:
+            chars.setdefault(name, set()).update(printed)
+    problems = []
+    for name in names:
+        try:
+            theme.face(name).prepare(sorted(chars.get(name, ())))
+        except FontError as exc:
+            problems.append(Diagnostic(theme.font_positions.get(name), f"font `{name}` cannot be used: {exc}"))
+    return problems
+
+
 def validate_issue(issue: Issue, theme: str | Path | None = None) -> Theme:
     """Resolve the theme, load its fonts and check glyph coverage; raises SourceError with every problem."""
     resolved = resolve_theme(issue, theme)

@@ -160,3 +160,28 @@ def build_collection(fonts: Iterable[TTFont], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     collection.save(str(path))
     return path
+
+
+def build_cff_from_truetype(source: Path, chars: str, family: str = "Test Song", style: str = "Regular") -> TTFont:
+    """A CFF OpenType font with the outlines and advances that the TrueType font `source` has for `chars` (its
+    quadratic curves drawn as cubic ones), as a user's own .otf would be: characters `source` lacks are left out."""
+    truetype = TTFont(source)
+    cmap = truetype.getBestCmap()
+    glyph_set = truetype.getGlyphSet()
+    hmtx = truetype["hmtx"]
+    chars = "".join(dict.fromkeys(ch for ch in chars if ord(ch) in cmap))
+    fb = FontBuilder(truetype["head"].unitsPerEm, isTTF=False)
+    order = _setup_common(fb, chars)
+    charstrings = {}
+    metrics = {}
+    for name, ch in zip(order, [None, *chars], strict=True):
+        source_name = ".notdef" if ch is None else cmap[ord(ch)]
+        advance, bearing = hmtx[source_name]
+        pen = T2CharStringPen(advance, glyph_set)
+        glyph_set[source_name].draw(pen)
+        charstrings[name] = pen.getCharString()
+        metrics[name] = (advance, bearing)
+    ps_name = f"{family.replace(' ', '')}-{style}"
+    fb.setupCFF(ps_name, {"FullName": f"{family} {style}"}, charstrings, {})
+    _finish(fb, family, style, metrics)
+    return fb.font

@@ -1,4 +1,5 @@
-"""`bulletin fonts [ISSUE.yaml]`: the faces and roles of a theme; for an issue, fallback and missing characters."""
+"""`bulletin fonts [ISSUE.yaml] [--prepare]`: the faces and roles of a theme; for an issue, fallback and missing
+characters; with --prepare, a CFF font's glyphs converted ahead of time."""
 
 from __future__ import annotations
 
@@ -6,17 +7,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from layout.errors import SourceError, sort_diagnostics
-from layout.fonts.coverage import describe_face, describe_fallback
-from layout.fonts.registry import load_face
+from layout.errors import Diagnostic, SourceError, sort_diagnostics
+from layout.fonts.coverage import common_characters, describe_face, describe_fallback
+from layout.fonts.registry import Face, load_face
+from layout.fonts.spec import FontError
 from layout.loader.issue import load_issue
 from layout.loader.publication import load_publication
-from layout.theme import font_problems, load_theme
+from layout.model import Issue
+from layout.theme import Theme, font_problems, load_theme
 from layout.validate import glyph_problems, publication_theme, resolve_theme, texts_by_role
 
 
 def run_fonts(args: argparse.Namespace) -> int:
     """`bulletin fonts [ISSUE.yaml]`: the faces and roles of the theme; for an issue, fallback and missing characters.
+    With --prepare, first the glyphs renders need from faces converted on demand (CFF fonts) are converted.
 
     Exit 0, or 2 when the issue or theme is invalid, a font file unusable, or a character is in
     no configured font (the roles checked are those `bulletin check` and `render` check).
@@ -41,6 +45,8 @@ def run_fonts(args: argparse.Namespace) -> int:
     if problems:
         return 2
     faces = {key: load_face(spec) for key, spec in theme.font_specs.items()}  # each loaded once, just above
+    if args.prepare and not prepare_faces(faces, issue, theme):
+        return 2
 
     print(f"theme: {theme.name}")
     print("faces:")
@@ -67,6 +73,25 @@ def run_fonts(args: argparse.Namespace) -> int:
         print(diagnostic.format(), file=sys.stderr)
     print(f"missing: {len(missing)} character(s) in no configured font")
     return 2 if missing else 0
+
+
+def prepare_faces(faces: dict[str, Face], issue: Issue | None, theme: Theme) -> bool:
+    """`--prepare`: convert the common characters (and the issue's) of every face converted on demand, saying
+    what was done; False (after saying why) when a font cannot be converted."""
+    chars = common_characters()
+    if issue is not None:
+        chars += "".join({ch for texts in texts_by_role(issue, theme).values() for text in texts for ch in text.plain})
+    for key, face in faces.items():
+        if not face.converts_on_demand:
+            continue
+        try:
+            face.prepare(chars)
+        except FontError as exc:
+            problem = Diagnostic(theme.font_positions.get(key), f"font `{key}` cannot be used: {exc}")
+            print(problem.format(), file=sys.stderr)
+            return False
+        print(f"prepared {key}: {face.converted_glyphs()} of {face.glyph_count} glyphs converted, in {face.path}")
+    return True
 
 
 def _optional_path(value: str | None) -> Path | None:

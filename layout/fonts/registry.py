@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -23,7 +24,15 @@ from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
 
 from layout.caches import FileCache
 from layout.fonts import facecache
-from layout.fonts.convert import UNSAFE_NAME_CHARS, font_cache_dir, resolve_truetype
+from layout.fonts.convert import (
+    NOTDEF,
+    UNSAFE_NAME_CHARS,
+    OutlineSource,
+    convert_outlines,
+    font_cache_dir,
+    normalized_subset,
+    resolve_truetype,
+)
 from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
 
 # em; stroke width that the drawing code gives a synthetic-bold face (text render mode 2, fill + stroke)
@@ -34,6 +43,9 @@ JOINERS = frozenset(["\u200c", "\u200d", *map(chr, range(0xFE00, 0xFE10)), *map(
 INVISIBLE_CATEGORIES = frozenset(["Cc", "Cf", "Zl", "Zp"])
 # the cmap's end-of-table sentinel, which ReportLab keeps in its tables but which is no character
 NOT_A_CHARACTER = "\uffff"
+# What ReportLab embeds of a face whether printed or not: its first subset holds printable ASCII at its own codes
+# (rl_config.ttfAsciiReadable), so a PDF carries those glyphs as soon as it uses the face.
+ALWAYS_EMBEDDED = range(0x20, 0x7F)
 # how a character joins the run before it in FontChain.split
 _STAYS_NEVER, _STAYS_ALWAYS, _STAYS_IF_DRAWN = 0, 1, 2
 
@@ -106,7 +118,28 @@ class Face:
     @property
     def path(self) -> Path:
         """The TrueType file actually registered (the source, or its converted copy in the cache)."""
-        return self._data.path
+        return Path(self._data.rl_font.face.filename)
+
+    @property
+    def converts_on_demand(self) -> bool:
+        """Whether the face is a CFF face whose glyphs are converted to TrueType as renders need them."""
+        return isinstance(self._data.rl_font.face, _OutlineFace)
+
+    def converted_glyphs(self) -> int:
+        """How many glyphs of the face are converted to TrueType: all of them, but for a face converted on demand."""
+        face = self._data.rl_font.face
+        return len(face.converted()) if isinstance(face, _OutlineFace) else self.glyph_count
+
+    def prepare(self, chars: Iterable[str]) -> None:
+        """Convert the glyphs of `chars` now (a face converted on demand; any other face has all its glyphs).
+
+        A render calls this with everything it prints before it lays out, so that a conversion (and its
+        progress) happens up front and a problem is reported at the theme's font, not in the middle of
+        writing the PDF (which converts any glyph still missing as a last resort).
+        """
+        face = self._data.rl_font.face
+        if isinstance(face, _OutlineFace):
+            face.outline([*ALWAYS_EMBEDDED, *(ord(ch) for ch in chars if len(ch) == 1)])
 
     def has(self, ch: str) -> bool:
         """Whether the face's cmap maps the character."""
@@ -284,17 +317,25 @@ def load_font_data(path: Path, spec: FontSpec) -> _FontData:
         face_key = facecache.FaceKey(digest, spec.index, spec.face_name, spec.weight)
         record = facecache.load(face_key, path, [bundled_face_cache_dir(), cache_dir], cache_dir)
         if record is not None:
-            data = font_data(restored_font(font_name(record.label, digest), record), record.truetype)
+            outlines = _outline_source(record, path, digest)
+            binding = None if outlines is None else (outlines, face_key)
+            rl_font = restored_font(font_name(record.label, digest), record, binding)
+            data = font_data(rl_font, record.truetype)
         else:
             try:
                 raw = path.read_bytes()
             except OSError as exc:
                 raise FontError(f"font file {spec.path} cannot be read: {exc.strerror or exc}") from None
-            registered, label = resolve_truetype(path, raw, digest, spec)
-            data = parse_metrics(registered, label, digest)
-            encoded = facecache.encode(vars(data.rl_font.face), "" if registered == path else registered.name, label)
-            if encoded is not None:
-                facecache.store(face_key, encoded, cache_dir)
+            registered, label, outlines = resolve_truetype(path, raw, digest, spec)
+            if outlines is not None:  # a CFF face, converted on demand: its record says which glyphs are done
+                record = outline_record(face_key, registered, label, outlines, frozenset({NOTDEF}))
+                data = font_data(restored_font(font_name(label, digest), record, (outlines, face_key)), registered)
+            else:
+                data = parse_metrics(registered, label, digest)
+                encoded = facecache.encode(vars(data.rl_font.face), "" if registered == path else registered.name,
+                                           label)
+                if encoded is not None:
+                    facecache.store(face_key, encoded, cache_dir)
         data = _FONT_DATA.put(key, data)
     return data
 
@@ -310,7 +351,7 @@ def bundled_face_records() -> dict[str, bytes]:
     for path in sorted(bundled_fonts_dir().glob("*.ttf")):
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
-        registered, label = resolve_truetype(path, raw, digest, FontSpec(path))
+        registered, label, _ = resolve_truetype(path, raw, digest, FontSpec(path))
         data = parse_metrics(registered, label, digest)
         record = facecache.encode(vars(data.rl_font.face), "", label)
         if record is None:
@@ -373,19 +414,21 @@ class _RestoredFace(TTFontFace):
         return value
 
 
-def restored_font(name: str, record: facecache.FaceRecord) -> RLTTFont:
+def restored_font(
+    name: str, record: facecache.FaceRecord, outlines: tuple[OutlineSource, facecache.FaceKey] | None = None
+) -> RLTTFont:
     """A ReportLab TTFont over a face restored from its record: what `TTFont(name, path)` builds, without parsing
-    the file (tests/fonts/test_facecache.py compares the two attribute by attribute)."""
-    face = _RestoredFace.__new__(_RestoredFace)
-    state = face.__dict__
-    state.update(record.attrs)
-    for key, text in record.names.items():
-        state[key] = TTFNameBytes(text.encode("utf8"))
-    state["filename"] = str(record.truetype)
-    state["_pos"] = 0
-    state["_pdfScale"] = _units_scale(record.attrs["unitsPerEm"])
-    state["_packed"] = record.packed
-    font = RLTTFont.__new__(RLTTFont)
+    the file (tests/fonts/test_facecache.py compares the two attribute by attribute). With `outlines` (where its
+    glyphs come from, and the key its record is stored under), the face of a CFF font converted on demand."""
+    if outlines is not None:
+        face: _RestoredFace = _OutlineFace.__new__(_OutlineFace)
+        font: RLTTFont = _OutlineFont.__new__(_OutlineFont)
+    else:
+        face = _RestoredFace.__new__(_RestoredFace)
+        font = RLTTFont.__new__(RLTTFont)
+    _fill_face(face, record)
+    if isinstance(face, _OutlineFace) and outlines is not None:
+        face.bind(*outlines, record.label)
     font.fontName = name
     font.face = face
     font.encoding = TTEncoding()
@@ -393,6 +436,106 @@ def restored_font(name: str, record: facecache.FaceRecord) -> RLTTFont:
     font._asciiReadable = rl_config.ttfAsciiReadable
     font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
     return font
+
+
+def _fill_face(face: TTFontFace, record: facecache.FaceRecord) -> None:
+    """Set a restored face's attributes from its record (anything made from an earlier record is dropped)."""
+    state = face.__dict__
+    kept = {key: state[key] for key in _OutlineFace.BINDING if key in state}
+    state.clear()
+    state.update(record.attrs)
+    for key, text in record.names.items():
+        state[key] = TTFNameBytes(text.encode("utf8"))
+    state["filename"] = str(record.truetype)
+    state["_pos"] = 0
+    state["_pdfScale"] = _units_scale(record.attrs["unitsPerEm"])
+    state["_packed"] = record.packed
+    state.update(kept)
+
+
+# --- CFF faces converted on demand ----------------------------------------------------------------------------
+
+# the face record attribute of an outline file: (face index in the font file, converted glyph ids packed as "I")
+OUTLINES_ATTR = "bulletinOutlines"
+
+
+class _OutlineFace(_RestoredFace):
+    """The face of a CFF font converted glyph by glyph (layout/fonts/convert.py): its outline file has the whole
+    font's cmap and metrics but outlines only for the glyphs converted so far. `outline` converts more (and
+    switches to the new file); the subsets it embeds are normalized so that the PDF does not depend on which
+    outline file served the render."""
+
+    BINDING = ("_source", "_key", "_label")  # set by `bind`; kept when the face switches files
+
+    def bind(self, source: OutlineSource, key: facecache.FaceKey, label: str) -> None:
+        self.__dict__.update(_source=source, _key=key, _label=label)
+
+    def converted(self) -> frozenset[int]:
+        """Glyph ids of the face that the current outline file has outlines for."""
+        _, packed = self.__dict__[OUTLINES_ATTR]
+        glyphs = array("I")
+        glyphs.frombytes(packed)
+        return frozenset(glyphs)
+
+    def outline(self, codes: Iterable[int]) -> None:
+        """Convert the glyphs of the code points `codes` that are not converted yet, and switch to the outline
+        file that has them (its record, rewritten, points the next process at it)."""
+        cmap: dict[int, int] = self.__dict__["charToGlyph"]
+        wanted = {cmap[code] for code in codes if code in cmap}
+        with _STATE.lock:
+            have = self.converted()
+            try:
+                self._ttf_data  # mapped now: a mapped file outlives its pruning by another process
+            except OSError:
+                have = frozenset()  # pruned before this process mapped it: convert its glyphs again
+            if wanted <= have:
+                return
+            source: OutlineSource = self.__dict__["_source"]
+            path, glyphs = convert_outlines(source, have | wanted, base=Path(self.__dict__["filename"]))
+            _fill_face(self, outline_record(self.__dict__["_key"], path, self.__dict__["_label"], source, glyphs))
+
+    def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 (ReportLab's name)
+        return normalized_subset(super().makeSubset(subset))
+
+
+class _OutlineFont(RLTTFont):
+    """A ReportLab TTFont over an `_OutlineFace`: before writing the subsets a PDF uses, it makes sure every glyph
+    in them is converted (a render converts what it prints up front, `Face.prepare`; this is the last resort
+    that never lets an unconverted, empty glyph into a PDF)."""
+
+    def addObjects(self, doc: object) -> None:  # noqa: N802 (ReportLab's name)
+        state = self.state.get(doc)
+        face = self.face
+        if state is not None and isinstance(face, _OutlineFace):
+            face.outline(code for subset in state.subsets for code in subset)
+        super().addObjects(doc)
+
+
+def outline_record(
+    key: facecache.FaceKey, truetype: Path, label: str, source: OutlineSource, glyphs: frozenset[int]
+) -> facecache.FaceRecord:
+    """Parse an outline file once with ReportLab, store its face record (with which glyphs are converted) under
+    `key`, and return the record."""
+    try:
+        parsed = TTFontFace(str(truetype))
+    except (TTFError, OSError, *FONT_READ_ERRORS) as exc:
+        raise FontError(f"{truetype}: not a usable TrueType font ({exc})") from None
+    attrs = {**vars(parsed), OUTLINES_ATTR: (source.index, array("I", sorted(glyphs)).tobytes())}
+    encoded = facecache.encode(attrs, truetype.name, label)
+    record = None if encoded is None else facecache.decode(encoded, source.path, truetype.parent)
+    if encoded is None or record is None:
+        raise FontError(f"{truetype}: the face cannot be stored as a face record")
+    facecache.store(key, encoded, font_cache_dir())
+    return record
+
+
+def _outline_source(record: facecache.FaceRecord, path: Path, digest: str) -> OutlineSource | None:
+    """The outline source of a face record made from an outline file, else None."""
+    entry = record.attrs.get(OUTLINES_ATTR)
+    if entry is None:
+        return None
+    stem = record.truetype.stem.rsplit("-", 1)[0]  # <label>-<16 hex>-<12 hex of the glyph set>
+    return OutlineSource(path, digest, entry[0], stem)
 
 
 def _units_scale(units_per_em: int) -> Callable[[float], float]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fontfactory import (
+    ASCII,
     HAN,
     HEAVY_EXTRA_ADVANCE,
     PUNCTUATION,
@@ -54,16 +55,16 @@ def isolated_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.fixture
-def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records the family of every font converted to TrueType in this process."""
-    seen: list[str] = []
-    original = layout.fonts.convert.convert_to_truetype
+def conversions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Records (family, glyphs converted) of every cu2qu conversion to TrueType in this process."""
+    seen: list[tuple[str, int]] = []
+    original = layout.fonts.convert.quadratic_glyphs
 
-    def counting(font: TTFont, max_err: float = layout.fonts.convert.CU2QU_MAX_ERR) -> None:
-        seen.append(font["name"].getDebugName(1))
-        original(font, max_err)
+    def counting(font: TTFont, names: list[str], max_err: float = layout.fonts.convert.CU2QU_MAX_ERR) -> dict:
+        seen.append((font["name"].getDebugName(1), len(names)))
+        return original(font, names, max_err)
 
-    monkeypatch.setattr(layout.fonts.convert, "convert_to_truetype", counting)
+    monkeypatch.setattr(layout.fonts.convert, "quadratic_glyphs", counting)
     return seen
 
 
@@ -114,6 +115,9 @@ def test_same_spec_loads_once(ttf: Path) -> None:
 
 def test_cff_font_is_converted_to_truetype(otf: Path) -> None:
     face = load_face(FontSpec(otf))
+    assert face.converts_on_demand
+    assert face.converted_glyphs() == 1  # .notdef: the rest waits until a render asks for it
+    face.prepare(HAN + PUNCTUATION)
     assert face.path.parent == font_cache_dir()
     source, converted = TTFont(otf), TTFont(face.path)
     assert "glyf" in converted
@@ -142,20 +146,27 @@ def test_cff_font_is_converted_to_truetype(otf: Path) -> None:
 
 
 def test_conversion_is_deterministic(otf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = load_face(FontSpec(otf)).path.read_bytes()
+    face = load_face(FontSpec(otf))
+    face.prepare(HAN)
+    first = face.path.read_bytes()
     reset_reportlab()
     monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "other-cache"))
     second_face = load_face(FontSpec(otf))
+    second_face.prepare(HAN[::-1])
     assert second_face.path.parent == tmp_path / "other-cache" / "fonts"
     assert second_face.path.read_bytes() == first
 
 
-def test_second_load_reuses_the_cached_conversion(otf: Path, conversions: list[str]) -> None:
-    path = load_face(FontSpec(otf)).path
+def test_second_load_reuses_the_cached_conversion(otf: Path, conversions: list[tuple[str, int]]) -> None:
+    face = load_face(FontSpec(otf))
+    face.prepare(HAN)
+    path = face.path
     stamp = path.stat().st_mtime_ns
     reset_reportlab()  # forget the process cache: the next load must find the file cache
     again = load_face(FontSpec(otf))
-    assert conversions == ["Test Serif"]
+    again.prepare(HAN)
+    # .notdef at load, then 中文字国 and the ASCII every PDF embeds of a face it uses; nothing the second time
+    assert conversions == [("Test Serif", 1), ("Test Serif", len(HAN + ASCII))]
     assert again.path == path
     assert path.stat().st_mtime_ns == stamp
 
@@ -169,13 +180,13 @@ def _load_in_child(spec: FontSpec, barrier: threading.Barrier) -> tuple[str, str
 def test_two_processes_converting_at_once_both_succeed(
     otf: Path, isolated_fonts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = layout.fonts.convert.convert_to_truetype
+    original = layout.fonts.convert.quadratic_glyphs
 
-    def slow(font: TTFont, max_err: float = layout.fonts.convert.CU2QU_MAX_ERR) -> None:
+    def slow(font: TTFont, names: list[str], max_err: float = layout.fonts.convert.CU2QU_MAX_ERR) -> dict:
         time.sleep(0.3)  # both processes are converting before either has written the file
-        original(font, max_err)
+        return original(font, names, max_err)
 
-    monkeypatch.setattr(layout.fonts.convert, "convert_to_truetype", slow)
+    monkeypatch.setattr(layout.fonts.convert, "quadratic_glyphs", slow)
     context = multiprocessing.get_context("fork")
     barrier = context.Manager().Barrier(2)
     with context.Pool(2) as pool:
