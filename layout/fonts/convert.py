@@ -176,13 +176,15 @@ def resolve_truetype(path: Path, raw: bytes, digest: str, spec: FontSpec) -> tup
     if not is_collection and not variable and "glyf" in font:
         return path, label, None  # TrueType as is
     label = UNSAFE_NAME_CHARS.sub("", f"{label}-w{spec.weight:g}" if spec.weight is not None else label)
+    options = f"{digest}|{index}|{spec.weight}|{CU2QU_MAX_ERR}|{CONVERTER_VERSION}"
+    cached = font_cache_dir() / f"{label}-{hashlib.sha256(options.encode()).hexdigest()[:16]}.ttf"
     if static_cff:
+        with contextlib.suppress(OSError):
+            cached.unlink(missing_ok=True)  # the whole face, as converted before (31 MB for a CJK face)
         options = f"{digest}|{index}|{CU2QU_MAX_ERR}|outlines {OUTLINES_VERSION}"
         source = OutlineSource(path, digest, index, f"{label}-{hashlib.sha256(options.encode()).hexdigest()[:16]}")
         outline_file, _ = convert_outlines(source, frozenset({NOTDEF}), raw=raw)
         return outline_file, label, source
-    options = f"{digest}|{index}|{spec.weight}|{CU2QU_MAX_ERR}|{CONVERTER_VERSION}"
-    cached = font_cache_dir() / f"{label}-{hashlib.sha256(options.encode()).hexdigest()[:16]}.ttf"
     if not cached.exists():
         build_cached_truetype(raw, index, spec.weight, cached)
     return cached, label, None

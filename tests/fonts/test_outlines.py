@@ -259,3 +259,19 @@ def test_a_pruned_outline_file_is_converted_again(tmp_path: Path) -> None:
     again.prepare("中文")
     assert again.path == path
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_a_whole_face_converted_by_an_earlier_version_is_deleted(tmp_path: Path, isolated_fonts: Path) -> None:
+    """Before, a CFF face was converted whole (31 MB for a CJK face) into <label>-<16 hex>.ttf; its first load as an
+    outline file removes that copy, and only that one."""
+    otf = save_font(build_cff_font(), tmp_path / "TestSerif.otf")
+    digest = hashlib.sha256(otf.read_bytes()).hexdigest()
+    options = f"{digest}|0|None|{layout.fonts.convert.CU2QU_MAX_ERR}|1"
+    legacy = isolated_fonts / f"TestSerif-{hashlib.sha256(options.encode()).hexdigest()[:16]}.ttf"
+    other = isolated_fonts / "Other-0123456789abcdef.ttf"
+    isolated_fonts.mkdir(parents=True)
+    legacy.write_bytes(b"old")
+    other.write_bytes(b"someone else's")
+    load_face(FontSpec(otf))
+    assert not legacy.exists()
+    assert other.exists()
