@@ -1,11 +1,17 @@
 """Font layer benchmark: bundled-face load times (cold and warm) and the PDF bytes embedded fonts add per page.
 
     python benchmarks/bench_fonts.py                  # load times + PDF sizes for 1, 5 and 20 pages
-    python benchmarks/bench_fonts.py --convert-ttc    # also: first conversion of a system CFF collection face
+    python benchmarks/bench_fonts.py --cff            # also: renders with the system's CFF Noto Serif CJK (below)
+    python benchmarks/bench_fonts.py --cff --whole-face   # and the old whole-face conversion (~100 s)
 
 Cold: a fresh Python process imports layout.fonts, then load_face() parses and registers the face
 (the import is timed separately). Warm: load_face() again in the same process (process cache), and
 after reset_reportlab() (file parsed again, OS page cache hot).
+
+--cff: a theme whose body face is the system's Noto Serif CJK SC, a CFF collection face converted glyph by glyph
+as renders need them (layout/fonts/convert.py): `bulletin render` CPU time and peak memory with the font cache
+cold, warm, for an issue with new characters, and after `bulletin fonts --prepare`; Typst on the same font;
+the cache's size on disk.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import argparse
 import io
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,6 +37,7 @@ from layout.fonts.spec import FontSpec
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSansSC-Bold.ttf")
 SAMPLE_ISSUE = REPO / "issues" / "2018-0602.yaml"
+REALISTIC_ISSUE = REPO / "tests" / "cases" / "realistic" / "2019-0412.yaml"
 SYSTEM_TTC = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SYSTEM_FACE = "NotoSerifCJKsc-Regular"
 # page geometry of the size test: A4, 10.5 pt type (五号), 40 characters a line, 45 lines a page
@@ -159,37 +167,124 @@ def bench_pdf_size(page_counts: tuple[int, ...]) -> None:
         )
 
 
-def bench_conversion() -> None:
-    """First load of a CFF collection face (subset-free conversion of every glyph), then the cached load."""
-    if not SYSTEM_TTC.exists():
-        print(f"\nconversion: {SYSTEM_TTC} not installed, skipped")
+def bench_cff_font(runs: int, whole_face: bool) -> None:
+    """A theme whose body face is the system's Noto Serif CJK SC (a CFF collection face, converted glyph by glyph
+    as renders need them): whole `bulletin render` processes, CPU time, with the font cache cold, warm, after
+    `bulletin fonts --prepare`, and for a second issue with characters the first did not print; Typst renders
+    the sample with the same font (it reads CFF as is). With `whole_face`, also the old way: converting all
+    65,535 glyphs of the face (about 100 s)."""
+    if not SYSTEM_TTC.exists() or shutil.which("fc-match") is None:
+        print(f"\nCFF font: {SYSTEM_TTC} or fontconfig not installed (apt-get install fonts-noto-cjk), skipped")
         return
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ["BULLETIN_CACHE_DIR"] = cache
-        spec = FontSpec(SYSTEM_TTC, face_name=SYSTEM_FACE)
-        reset_reportlab()
-        start = time.perf_counter()
-        face = load_face(spec)
-        first = time.perf_counter() - start
-        reset_reportlab()
-        start = time.perf_counter()
-        load_face(spec)
-        cached = time.perf_counter() - start
-        print(f"\nconversion of {SYSTEM_TTC.name} face {SYSTEM_FACE}: {face.glyph_count} glyphs")
-        print(f"first load (convert + write cache): {first:.1f} s; cached file {face.path.stat().st_size} bytes")
-        print(f"later load (from the cache): {cached:.3f} s")
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_render import bulletin_command, run_process, typst_command
+    from common import ensure_dependencies
+
+    ensure_dependencies()
+    with tempfile.TemporaryDirectory(prefix="bench-cff-") as tmp:
+        work = Path(tmp)
+        sample, realistic = cff_publication(work / "sample", SAMPLE_ISSUE), cff_publication(work / "realistic",
+                                                                                          REALISTIC_ISSUE)
+        counter = iter(range(1_000_000))
+
+        def render(issue: Path, cache: str) -> tuple[float, float]:
+            """(median CPU seconds, median peak MiB) of `runs` renders with the cache folder `cache` (each run of a
+            cold cache gets a fresh copy of it)."""
+            cpus, peaks = [], []
+            for _ in range(runs):
+                folder = work / "caches" / f"{cache}-{next(counter)}"
+                if (work / "caches" / cache).exists():
+                    shutil.copytree(work / "caches" / cache, folder)
+                os.environ["BULLETIN_CACHE_DIR"] = str(folder)
+                done = run_process(bulletin_command(issue, work / "out.pdf"))
+                if done.returncode:
+                    raise SystemExit(f"bulletin render failed: {done.stderr}")
+                cpus.append(done.cpu)
+                peaks.append(done.max_rss_mib)
+            return statistics.median(cpus), statistics.median(peaks)
+
+        def fill(cache: str, command: list[str]) -> float:
+            """Run `command` once with the cache folder `cache` (kept); its CPU seconds."""
+            os.environ["BULLETIN_CACHE_DIR"] = str(work / "caches" / cache)
+            done = run_process(command)
+            if done.returncode:
+                raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
+            return done.cpu
+
+        launcher = bulletin_command(sample, work / "out.pdf")[:-4]
+        rows = [("sample, first render, cold cache", *render(sample, "none"))]
+        fill("sample", bulletin_command(sample, work / "out.pdf"))
+        rows.append(("sample, warm cache", *render(sample, "sample")))
+        rows.append(("realistic after the sample (new characters)", *render(realistic, "sample")))
+        prepare_cpu = fill("prepared", [*launcher, "fonts", "--prepare", "--publication",
+                                        str(sample.parent / "bulletin.yaml")])
+        rows.append(("sample after fonts --prepare", *render(sample, "prepared")))
+        rows.append(("realistic after fonts --prepare", *render(realistic, "prepared")))
+        typst: list[float] = []
+        fonts = work / "typst-fonts"
+        fonts.mkdir()
+        (fonts / SYSTEM_TTC.name).symlink_to(SYSTEM_TTC)
+        (fonts / "NotoSansSC-Bold.ttf").symlink_to(bundled_fonts_dir() / "NotoSansSC-Bold.ttf")
+        for _ in range(runs):
+            # the sample as shipped (the peer template reads the default theme's YAML as is), its serif from `fonts`
+            done = run_process([*typst_command(SAMPLE_ISSUE, work / "typst.pdf"), "--fonts", str(fonts)])
+            if done.returncode:
+                raise SystemExit(f"Typst failed: {done.stderr}")
+            typst.append(done.cpu)
+        peer = statistics.median(typst)
+        print(f"\nA user's CFF font: {SYSTEM_TTC.name} face {SYSTEM_FACE} as the body face; whole processes, "
+              f"CPU seconds, median of {runs}")
+        print(f"{'render':46} {'CPU s':>7} {'peak MiB':>9} {'vs Typst':>9}")
+        for label, cpu, peak in rows:
+            print(f"{label:46} {cpu:>7.2f} {peak:>9.0f} {cpu / peer:>8.1f}x")
+        print(f"{'Typst, sample, same font (reads CFF as is)':46} {peer:>7.2f}")
+        print(f"bulletin fonts --prepare (GB 2312 + ASCII), cold cache: {prepare_cpu:.1f} s CPU")
+        for cache in ("sample", "prepared"):
+            size = sum(f.stat().st_size for f in (work / "caches" / cache).rglob("*") if f.is_file())
+            print(f"font cache after {cache}: {size / 1e6:.1f} MB")
+    if whole_face:
+        bench_whole_face()
+
+
+def cff_publication(folder: Path, issue: Path) -> Path:
+    """A copy of `issue` and its publication in `folder`, the theme's song face being the system's Noto Serif CJK."""
+    folder.mkdir(parents=True)
+    shutil.copy(issue, folder / issue.name)
+    publication = (issue.parent / "bulletin.yaml").read_text(encoding="utf-8")
+    (folder / "bulletin.yaml").write_text(publication.replace("theme: default", "theme: ./cjk.yaml"), encoding="utf-8")
+    (folder / "cjk.yaml").write_text('parent: default\nfonts:\n  song: {system: "Noto Serif CJK SC"}\n',
+                                     encoding="utf-8")
+    return folder / issue.name
+
+
+def bench_whole_face() -> None:
+    """The old way, for comparison: every glyph of the face converted (what a first render did before)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from layout.fonts.convert import convert_to_truetype
+
+    faces = TTCollection(str(SYSTEM_TTC), lazy=True).fonts
+    index = next(i for i, font in enumerate(faces) if font["name"].getDebugName(6) == SYSTEM_FACE)
+    started = time.process_time()
+    font = TTFont(str(SYSTEM_TTC), fontNumber=index, recalcTimestamp=False)
+    convert_to_truetype(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    print(f"whole face converted (the old first render's conversion): {time.process_time() - started:.1f} s CPU, "
+          f"{len(buffer.getvalue()) / 1e6:.1f} MB")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--pages", type=int, nargs="+", default=[1, 5, 20])
-    parser.add_argument("--convert-ttc", action="store_true", help=f"also time converting {SYSTEM_TTC.name}")
+    parser.add_argument("--cff", action="store_true", help=f"also time renders with {SYSTEM_TTC.name} (a CFF font)")
+    parser.add_argument("--whole-face", action="store_true", help="with --cff: also convert the whole face (~100 s)")
     args = parser.parse_args()
     bench_load(args.repeats)
     bench_pdf_size(tuple(args.pages))
-    if args.convert_ttc:
-        bench_conversion()
+    if args.cff:
+        bench_cff_font(args.repeats, args.whole_face)
     return 0
 
 
