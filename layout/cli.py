@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_design_options(fonts)
     fonts.add_argument("--prepare", action="store_true",
                        help="convert ahead of time the glyphs renders need from CFF fonts (.otf, .ttc): GB 2312, "
-                            "ASCII and, with an issue, everything it prints")
+                            "ASCII, common punctuation and, with an issue, everything it prints")
 
     snapshot = command(sub, "snapshot", "print a stable, diff-friendly description of a PDF",
                        "bulletin snapshot out/2018-0602.pdf | less",
