@@ -43,11 +43,24 @@ def add_design_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", metavar="NAME|PATH", help=THEME_HELP)
 
 
+class VersionAction(argparse.Action):
+    """--version: the installed version, and whether the line composer runs compiled (mypyc) or pure, and why."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from layout.text import BUILD  # imported here: the check reads the composer's sources
+
+        print(f"bulletin {__version__} (line composer: {BUILD})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description="Typeset Chinese bulletins from YAML into PDF.",
                                      epilog=OVERVIEW, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"bulletin {__version__}",
-                        help="print the version and exit")
+    parser.add_argument("--version", action=VersionAction,
+                        help="print the version, and whether the line composer runs compiled, and exit")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     # --debug is also accepted after the command; SUPPRESS keeps a subcommand from resetting it to False
     debug = argparse.ArgumentParser(add_help=False)

@@ -9,6 +9,7 @@ from importlib.metadata import version
 
 import pytest
 
+import layout.text
 from layout.cli import build_parser, main
 
 
@@ -68,4 +69,6 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["--version"])
     assert stop.value.code == 0
-    assert capsys.readouterr().out.strip() == f"bulletin {version('bulletin')}"
+    out = capsys.readouterr().out.strip()
+    assert out.startswith(f"bulletin {version('bulletin')} (line composer: ")
+    assert out.endswith(f"{layout.text.BUILD})")
