@@ -72,7 +72,8 @@ def test_the_source_finder_loads_the_py_file_before_an_extension_beside_it(tmp_p
         sys.meta_path.insert(0, _SourceFinder("fakecomposer", tmp_path / "fakecomposer"))
         try:
             beta = importlib.import_module("fakecomposer.beta")
-            assert beta.NAME == "beta" and beta.__file__ == str(tmp_path / "fakecomposer" / "beta.py")
+            assert beta.NAME == "beta"
+            assert beta.__file__ == str(tmp_path / "fakecomposer" / "beta.py")
         finally:
             sys.meta_path.pop(0)
     finally:
@@ -113,4 +114,5 @@ def test_compiled_and_pure_compose_the_same_lines() -> None:
     assert default["build"] == layout.text.build_state(environ={})
     compiled = default["build"] == "compiled"
     assert all(str(f).endswith(".py") != compiled for f in default["files"].values())  # type: ignore[attr-defined]
-    assert pure["lines"] == default["lines"] and len(pure["lines"]) > 3  # type: ignore[arg-type]
+    assert pure["lines"] == default["lines"]
+    assert len(pure["lines"]) > 3  # type: ignore[arg-type]
