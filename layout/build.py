@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import __version__
-from layout.buildstate import ComposeCache, PageRecord
+from layout.buildstate import ComposeCache, NumberingCanvas, PageRecord
 from layout.errors import Diagnostic, SourceError, SourcePos
 from layout.fitting import fit_problems
 from layout.model import Issue
@@ -26,7 +26,7 @@ from layout.wordcache import remembered_words
 log = logging.getLogger("layout.progress")
 log.addHandler(logging.NullHandler())
 
-MAX_PASSES = 5  # page numbers of a contents converge in two passes; more means something oscillates
+MAX_PASSES = 5  # one pass, or a few when contents numbers outgrow their column; more means they oscillate
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class BuildResult:
 
 
 class LayoutOnlyCanvas(Canvas):
-    """The trial pass's canvas: pages are laid out and anchors recorded, but no glyph is drawn or file written."""
+    """`check`'s trial layout: pages are laid out and anchors recorded, but no glyph is drawn or file written."""
 
     layout_only = True
 
@@ -53,13 +53,13 @@ Progress = Callable[[int, int], None]
 def build_pdf(
     issue: Issue, theme: Theme, *, cache: ComposeCache | None = None, progress: Progress | None = None
 ) -> BuildResult:
-    """Lay out `issue` until the contents' page numbers are stable (at most MAX_PASSES) and return the PDF.
+    """Lay out `issue` and return the PDF, its contents' page numbers true (at most MAX_PASSES passes).
 
-    The first pass is a trial that only records where articles land (the contents' size does not depend on
-    its numbers); each later pass writes the PDF with the previous pass's numbers and is the last one as soon
-    as its own record matches them, so a normal issue takes one trial and one real pass. A `cache` kept
-    between builds (`bulletin watch`) spares composing again what did not change. `progress` hears of
-    every page laid out (long renders show it on a terminal).
+    One pass normally does: the contents draw each page number as a form filled in at the end of the pass
+    (NumberingCanvas), and their size does not depend on the numbers while every number fits the column the
+    theme reserves. When one does not, each further pass prints the previous pass's numbers in a column widened
+    to the widest, until its own record matches them. A `cache` kept between builds (`bulletin watch`) spares
+    composing again what did not change. `progress` hears of every page laid out (long renders show it).
     """
     with remembered_words():  # word boundaries known from earlier renders: no segmenter to load
         return _build_pdf(issue, theme, cache, progress)
@@ -72,18 +72,19 @@ def _build_pdf(issue: Issue, theme: Theme, cache: ComposeCache | None, progress:
         raise SourceError(problems)
     cache = ComposeCache() if cache is None else cache
     styles = resolve_styles(theme)
-    log.info("Step 4 - Trial layout")
-    previous, _, _ = _build_once(issue, theme, styles, cache, PageRecord(), canvasmaker=LayoutOnlyCanvas,
-                                 on_page=_for_pass(progress, 1))
-    for passes in range(2, MAX_PASSES + 1):
-        log.info("Step 5 - Layout and PDF, pass %d", passes)
-        record, pdf, pages = _build_once(issue, theme, styles, cache, previous, canvasmaker=Canvas,
-                                         on_page=_for_pass(progress, passes))
-        if record.pages == previous.pages:
+    log.info("Step 4 - Layout and PDF")
+    previous = PageRecord()
+    record, pdf, pages = _build_once(issue, theme, styles, cache, previous, canvasmaker=NumberingCanvas,
+                                     on_page=_for_pass(progress, 1))
+    passes = 1
+    while record.numbers_overflow or (passes > 1 and record.pages != previous.pages):
+        if passes == MAX_PASSES:
+            log.warning("contents page numbers still changed after %d passes", MAX_PASSES)
             break
-        previous = record
-    else:
-        log.warning("contents page numbers still changed after %d passes", MAX_PASSES)
+        previous, passes = record, passes + 1
+        log.info("Step 5 - Layout and PDF again, pass %d: a contents number was wider than its column", passes)
+        record, pdf, pages = _build_once(issue, theme, styles, cache, previous, canvasmaker=NumberingCanvas,
+                                         on_page=_for_pass(progress, passes))
     return BuildResult(pdf=pdf, pages=pages, passes=passes, record=record)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from layout.buildstate import ComposeCache, PageRecord
+from reportlab.pdfgen.canvas import Canvas
+
+from layout.buildstate import ComposeCache, NumberingCanvas, PageRecord
 from layout.errors import SourcePos
 from layout.model import Run, Text
 from layout.platypus import Flowable
@@ -392,7 +394,7 @@ class TocEntry(TextBlock):
 
     def __init__(self, spans: Sequence[Span], style: Style, toc: TocSpec, cache: ComposeCache, *,
                  key: str, page: int | None, number_spans: Callable[[str], list[Span]],
-                 widest_number: float = 0.0) -> None:  # fmt: skip
+                 record: PageRecord, widest_number: float = 0.0) -> None:  # fmt: skip
         # Every line stops short of the page-number column; the last also leaves room for a short leader.
         leader = toc.min_leader * style.size
         super().__init__(spans, style.but(last_line_reserve=leader), cache, keep_together=True)
@@ -409,6 +411,7 @@ class TocEntry(TextBlock):
         self.key = key
         self.page = page
         self.number_spans = number_spans
+        self.record = record
 
     def draw(self) -> None:
         super().draw()
@@ -419,13 +422,34 @@ class TocEntry(TextBlock):
         self._draw_leader(
             lines[-1].end + style.size * 0.5, self.width - self.number_width, baseline
         )
+        canvas = self.canv
         if self.page:
-            number = self.number_spans(str(self.page))
-            options = replace(
-                style.options(self.width), align=Alignment.RIGHT, first_indent=0.0, indent=0.0, last_line_reserve=0.0
-            )
-            draw_line(self.canv, compose_text(number, options)[0], 0, baseline)
-        link_rect(self.canv, f"#{self.key}", (0, 0, self.width, self.height))
+            self._draw_number(canvas, self.page, baseline)
+        elif isinstance(canvas, NumberingCanvas):
+            # The page this entry names may not be laid out yet: draw a form here, filled in when it is.
+            form = f"toc-{self.key}"
+            canvas.doForm(form)
+            canvas.before_save.append(lambda c: self._fill_number(c, form, baseline))
+        link_rect(canvas, f"#{self.key}", (0, 0, self.width, self.height))
+
+    def _fill_number(self, canvas: Canvas, form: str, baseline: float) -> None:
+        """Draw the form that stands for this entry's page number, from the pass's record (at its end)."""
+        page = self.record.pages.get(self.key)
+        canvas.beginForm(form)
+        if page:
+            width = self._draw_number(canvas, page, baseline)
+            # Too wide for the column the leaders stop at: the build runs another pass with a wider one.
+            self.record.numbers_overflow |= width > self.number_width + FUZZ
+        canvas.endForm()
+
+    def _draw_number(self, canvas: Canvas, page: int, baseline: float) -> float:
+        """Draw the page number flush right on the entry's last line; returns its width."""
+        options = replace(
+            self.style.options(self.width), align=Alignment.RIGHT, first_indent=0.0, indent=0.0, last_line_reserve=0.0
+        )
+        line = compose_text(self.number_spans(str(page)), options)[0]
+        draw_line(canvas, line, 0, baseline)
+        return line.natural
 
     def _draw_leader(self, start: float, stop: float, baseline: float) -> None:
         style = self.style

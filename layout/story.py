@@ -124,7 +124,8 @@ def build_masthead(issue: Issue, ctx: StoryContext) -> list[Flowable]:
 
 
 def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
-    """目 录: one entry per section and per article, numbers from the previous pass, each a link."""
+    """目 录: one entry per section and per article, numbers from the previous pass or filled in at the end of
+    this one, each a link."""
     flow: list[Flowable] = [
         ctx.anchor("contents", CONTENTS_TITLE, 0),
         ctx.text(Text.of(CONTENTS_TITLE), "toc_title"),
@@ -145,7 +146,7 @@ def build_contents(issue: Issue, ctx: StoryContext) -> list[Flowable]:
 
 
 def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext, widest_number: float) -> TocEntry:
-    """One contents line, its number taken from the previous pass (blank in the first)."""
+    """One contents line, its number taken from the previous pass (in the first, filled in at its end)."""
     style = ctx.style(style_name)
     return TocEntry(
         spans_for(title, style),
@@ -155,6 +156,7 @@ def contents_entry(title: Text, style_name: str, key: str, ctx: StoryContext, wi
         key=key,
         page=ctx.previous.pages.get(key),
         number_spans=lambda digits: spans_for(Text.of(digits), style),
+        record=ctx.record,
         widest_number=widest_number,
     )
 

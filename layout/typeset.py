@@ -120,7 +120,7 @@ def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
     line costs a fraction of the calls.
     """
     if getattr(canvas, "layout_only", False):
-        return  # a trial pass only needs to know where things land
+        return  # a trial layout (`check`) only needs to know where things land
     document = canvas._doc
     ops: list[str] = []
     font: tuple[str, float] | None = None

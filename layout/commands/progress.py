@@ -31,7 +31,7 @@ class RenderProgress:
         if now - self.started < self.show_after or now - self.drawn < REDRAW_EVERY:
             return
         self.drawn, self.shown = now, True
-        step = "trial layout" if number == 1 else f"layout pass {number}"
+        step = "layout" if number == 1 else f"layout pass {number}"  # a pass 2 only when a contents number moved
         self.out.write(f"\r\x1b[K{self.name}: {step}, {pages} page{'s' * (pages != 1)}")
         self.out.flush()
 
