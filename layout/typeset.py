@@ -68,38 +68,45 @@ def baseline_offset(style: Style) -> float:
 @dataclass(slots=True)
 class _Segment:
     ink: Ink
-    x: float
-    gap: float
-    chars: list[str]
+    gap: float  # pt between glyphs beyond their natural advances
+    text: str
     xs: list[float]  # each glyph's own origin
-    end: float  # expected pen position of the next glyph with the same gap
 
 
 def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
     """Group glyphs into runs drawable as one text show: same ink and a constant extra gap between glyphs."""
     out: list[_Segment] = []
-    seg: _Segment | None = None
+    seg_ink: Ink | None = None  # the open segment's ink, chars, origins and gap
+    chars: list[str] = []
+    xs: list[float] = []
+    gap = end = 0.0  # end: expected pen position of the next glyph with the same gap
     current: Ink | None = None
+    same = False  # the current glyph's ink is the open segment's
     for g in glyphs:
         ink: Ink = g.style  # type: ignore[assignment]
         if ink is not current:  # glyphs of one span share their Ink object: look its metrics up once
             current, advance, size, tracking = ink, ink.face.advance, ink.size, ink.tracking
+            same = ink == seg_ink
+        x = g.x
         natural = advance(g.text) * size + tracking
-        if seg is not None and (seg.ink is ink or seg.ink == ink):
-            if len(seg.chars) == 1:
-                # The second glyph fixes the segment's gap (seg.end is still the first glyph's natural end).
-                joins = abs(g.x - seg.end) < ink.size
+        if same:
+            if len(chars) == 1:
+                # The second glyph fixes the segment's gap (end is still the first glyph's natural end).
+                joins = abs(x - end) < size
                 if joins:
-                    seg.gap = g.x - seg.end
+                    gap = x - end
             else:
-                joins = abs(g.x - seg.end) < SEGMENT_FUZZ
+                joins = abs(x - end) < SEGMENT_FUZZ
             if joins:
-                seg.end = g.x + natural + seg.gap
-                seg.chars.append(g.text)
-                seg.xs.append(g.x)
+                end = x + natural + gap
+                chars.append(g.text)
+                xs.append(x)
                 continue
-        seg = _Segment(ink, g.x, 0.0, [g.text], [g.x], g.x + natural)
-        out.append(seg)
+        if seg_ink is not None:
+            out.append(_Segment(seg_ink, gap, "".join(chars), xs))
+        seg_ink, chars, xs, gap, end, same = ink, [g.text], [x], 0.0, x + natural, True
+    if seg_ink is not None:
+        out.append(_Segment(seg_ink, gap, "".join(chars), xs))
     return out
 
 
@@ -109,6 +116,11 @@ def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, styl
     for line in lines:
         draw_line(canvas, line, x, y)
         y -= style.leading
+
+
+# What ReportLab's text object (canvas.beginText()) opens and closes with: drawing a line writes the same bytes
+# without building one.
+TEXT_BEGIN, TEXT_END = "BT 1 0 0 1 0 0 Tm", "ET"
 
 
 def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
@@ -122,13 +134,17 @@ def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
     if getattr(canvas, "layout_only", False):
         return  # a trial layout (`check`) only needs to know where things land
     document = canvas._doc
-    ops: list[str] = []
-    font: tuple[str, float] | None = None
+    ops: list[str] = [TEXT_BEGIN]
+    font: str | None = None  # the font resource and size set last
+    font_size = 0.0
     color: CMYK | None = None
     spacing: float | None = None
     stroked = False
+    linked = False
+    y = fp_str(baseline)
     for seg in segments(line.glyphs):
         ink = seg.ink
+        linked = linked or ink.link is not None
         if ink.face.synthetic_bold != stroked:
             # Faces without a bold companion are emboldened by stroking the outline (fill + stroke).
             stroked = ink.face.synthetic_bold
@@ -141,18 +157,21 @@ def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
             spacing = seg.gap + ink.tracking
             ops.append(f"{fp_str(spacing)} Tc")
         start = 0
-        for name, chunk in ink.face.pdf_chunks("".join(seg.chars), document):
-            if font != (name, ink.size):
-                font = (name, ink.size)
-                ops.append(f"{name} {fp_str(ink.size)} Tf")
-            ops.append(f"1 0 0 1 {fp_str(x + seg.xs[start], baseline)} Tm ({escapePDF(chunk)}) Tj")
+        size = ink.size
+        set_size = f" {fp_str(size)} Tf"
+        for name, chunk in ink.face.pdf_chunks(seg.text, document):
+            if name != font or size != font_size:
+                font, font_size = name, size
+                ops.append(name + set_size)
+            # fp_str(a, b) is fp_str(a) + " " + fp_str(b): the baseline is formatted once per line
+            ops.append(f"1 0 0 1 {fp_str(x + seg.xs[start])} {y} Tm ({escapePDF(chunk)}) Tj")
             start += len(chunk)
     if stroked:
         ops.append("0 Tr")
-    text = canvas.beginText()
-    text._code.extend(ops)  # ReportLab frames them in BT … ET
-    canvas.drawText(text)
-    draw_links(canvas, line, x, baseline)
+    ops.append(TEXT_END)
+    canvas._code.append(" ".join(ops))
+    if linked:
+        draw_links(canvas, line, x, baseline)
 
 
 def draw_links(canvas: Canvas, line: Line, x: float, baseline: float) -> None:

@@ -33,6 +33,7 @@ from layout.fonts.convert import (
     normalized_subset,
     resolve_truetype,
 )
+from layout.fonts.pdfencoding import subset_encoding
 from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
 
 # em; stroke width that the drawing code gives a synthetic-bold face (text render mode 2, fill + stroke)
@@ -159,9 +160,7 @@ class Face:
 
         Asking for a subset's resource name is also what makes ReportLab embed that subset.
         """
-        font = pdfmetrics.getFont(self.name)
-        pieces = font.splitString(text, document)
-        return [(font.getSubsetInternalName(subset, document), chunk) for subset, chunk in pieces]
+        return subset_encoding(pdfmetrics.getFont(self.name), document).chunks(text)
 
     def coverage(self) -> frozenset[int]:
         """Every code point the face maps."""
