@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,28 @@ from snapshot_support import SnapshotChecker
 pytest_plugins = ["pytester"]  # the harness tests run this conftest in a scratch project
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
+CACHE_DIR = pytest.StashKey[Path]()
+CACHE_OWNER = "BULLETIN_TEST_CACHE_SET"  # set while a session's own cache folder is in use
 WRITTEN = pytest.StashKey[list[Path]]()  # references written during this session, reported at the end
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' own cache folder (converted fonts, remembered word boundaries), never the user's: a test run
+    neither reads what the user's renders left there nor leaves its own. Subprocesses inherit it, and so does
+    a session started inside this one (pytester)."""
+    if os.environ.get(CACHE_OWNER):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="bulletin-test-cache-"))
+    config.stash[CACHE_DIR] = folder
+    os.environ["BULLETIN_CACHE_DIR"] = str(folder)
+    os.environ[CACHE_OWNER] = "1"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(CACHE_DIR, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(CACHE_OWNER, None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
