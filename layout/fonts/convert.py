@@ -17,9 +17,11 @@ import contextlib
 import difflib
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
+import struct
 import tempfile
 import time
 from array import array
@@ -44,6 +46,7 @@ POST_V2_MAX_GLYPHS = 0xFFFF - 258
 log = logging.getLogger("layout.fonts.convert")
 PROGRESS_REPORTS = 10  # progress lines per conversion
 PROGRESS_MIN_GLYPHS = 1000  # a small font converts in a blink: no progress lines for it
+GLYPH_HEADER = 10  # bytes: numberOfContours and the bounding box, before a simple glyph's endPtsOfContours
 ANNOUNCE_MIN_GLYPHS = 100  # glyphs converted on demand (about 1.5 ms each) that are worth a notice
 # tables a TrueType face for ReportLab does not need: CFF outlines, vertical metrics and shaping
 DROPPED_TABLES = ("CFF ", "CFF2", "VORG", "vhea", "vmtx", "BASE", "GDEF", "GSUB", "GPOS", "JSTF", "DSIG", "meta")
@@ -286,16 +289,19 @@ def kept_outlines(
 
     try:
         font = TTFont(str(base), lazy=True)
-        # by glyph id: past POST_V2_MAX_GLYPHS the file keeps no glyph names (fontTools makes up "glyph12345")
-        names = font.getGlyphOrder()
-        if len(names) != len(order):
+        maxp = font["maxp"]
+        if maxp.numGlyphs != len(order):
             return {}, (0, 0)
-        glyf, hmtx, maxp = font["glyf"], font["hmtx"], font["maxp"]
+        # The source's glyph names (the file has the same glyph ids): past POST_V2_MAX_GLYPHS it keeps none, and
+        # fontTools would make them up from its cmap, which costs half a second for a CJK face.
+        font.setGlyphOrder(order)
+        glyf, hmtx = font["glyf"], font["hmtx"]
         kept = {}
         for gid in glyphs:
-            glyph = glyf.glyphs[names[gid]]
+            name = order[gid]
+            glyph = glyf.glyphs[name]
             if vars(glyph).get("data"):  # a blank glyph (a space) has none: converting it again costs nothing
-                kept[order[gid]] = (glyph, hmtx[names[gid]][1])
+                kept[name] = (glyph, hmtx[name][1])
         return kept, (maxp.maxPoints, maxp.maxContours)
     except (OSError, TTLibError, *FONT_READ_ERRORS):
         return {}, (0, 0)
@@ -355,18 +361,32 @@ def prune_outline_files(source: OutlineSource, keep: Path) -> None:
 
 
 def normalized_subset(data: bytes) -> bytes:
-    """A font subset ReportLab made from an outline file, with the tables it copies from that file (head, hhea,
-    maxp) recomputed from the subset's own glyphs: its bounding box, extents, maxima and checksum then do not
-    depend on which other glyphs the outline file happened to hold, so the PDF is byte-identical whichever
-    outline file served the render."""
+    """A font subset ReportLab made from an outline file, made independent of the rest of that file.
+
+    ReportLab copies head, hhea and maxp from the file it subsets. In an outline file, head's bounding box and
+    hhea are the source font's (written without recalculation), but maxp's point and contour maxima are those of
+    the glyphs the file happens to hold, and head's checksum adjustment that of the whole file. Here maxp gets the
+    maxima of the subset's own glyphs (read from each glyph's header: numberOfContours, then the last entry of
+    endPtsOfContours) and fontTools writes the checksum of the subset itself, so the PDF is byte-identical
+    whichever outline file served the render. The glyphs are copied as they are (no recompiling)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data), recalcBBoxes=True, recalcTimestamp=False)
-    for tag in ("glyf", "head", "hhea", "maxp"):
-        font[tag]  # a table not loaded would be saved as read; loaded ones are recomputed as they are saved
+    font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+    glyf, offsets = font.reader["glyf"], font["loca"]
+    points = contours = 0
+    for start, end in itertools.pairwise(offsets):
+        if end - start < GLYPH_HEADER:
+            continue  # a blank glyph
+        count = struct.unpack_from(">h", glyf, start)[0]
+        if count > 0:  # a simple glyph (an outline file has no composites)
+            last_point = struct.unpack_from(">H", glyf, start + GLYPH_HEADER + 2 * (count - 1))[0]
+            points, contours = max(points, last_point + 1), max(contours, count)
+    maxp = font["maxp"]
+    maxp.maxPoints, maxp.maxContours = points, contours
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
 
 
 def select_collection_face(path: Path, raw: bytes, spec: FontSpec) -> tuple[int, str]:
