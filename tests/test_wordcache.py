@@ -22,15 +22,16 @@ from layout.wordcache import WordCache, decode, encode, read_entries, remembered
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "issues" / "2018-0602.yaml"
+REALISTIC = ROOT / "tests" / "cases" / "realistic" / "2019-0412.yaml"
 TITLE = "关于组织申报2019年度第一批科技型中小企业技术创新资金项目的通知"
 OTHER = "山西省关于召开全省中小微企业创新创业基地示范县推进会的预通知"
 
 # Renders the sample and reports whether the segmenter was loaded.
-RENDER = """
+# Runs a `bulletin` command line and reports whether the segmenter was loaded.
+COMMAND = """
 import sys
-from pathlib import Path
-from layout.render import render_issue
-render_issue(Path(sys.argv[1]), Path(sys.argv[2]))
+from layout.cli import main
+assert main(sys.argv[1:]) == 0
 print("rjieba loaded" if "rjieba" in sys.modules else "rjieba not loaded")
 """
 
@@ -69,19 +70,27 @@ def make_issue(folder: Path, blocks: list[object]) -> Path:
     return path
 
 
-def render_in_process(source: Path, output: Path, cache: Path) -> str:
+def run_in_process(cache: Path, *command: str) -> str:
     env = {**os.environ, "BULLETIN_CACHE_DIR": str(cache)}
-    done = subprocess.run([sys.executable, "-c", RENDER, str(source), str(output)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    return done.stdout.strip()
+    done = subprocess.run([sys.executable, "-c", COMMAND, *command], env=env, cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
 
 
 def test_a_second_process_renders_without_loading_the_segmenter(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    assert render_in_process(SAMPLE, tmp_path / "first.pdf", cache) == "rjieba loaded"
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert run_in_process(cache, "render", str(SAMPLE), "-o", str(first)) == "rjieba loaded"
     assert (cache / "words" / wordcache.FILENAME).is_file()
-    assert render_in_process(SAMPLE, tmp_path / "second.pdf", cache) == "rjieba not loaded"
-    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
+    assert run_in_process(cache, "render", str(SAMPLE), "-o", str(second)) == "rjieba not loaded"
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_check_fills_the_cache_a_render_then_uses(tmp_path: Path) -> None:
+    """An editor's `bulletin check` lays the issue out too: the render after it segments nothing."""
+    cache = tmp_path / "cache"
+    assert run_in_process(cache, "check", str(REALISTIC)) == "rjieba loaded"
+    assert run_in_process(cache, "render", str(REALISTIC), "-o", str(tmp_path / "r.pdf")) == "rjieba not loaded"
 
 
 def test_the_cache_gives_the_segmenter_s_word_starts(cache_dir: Path, segmented: list[str]) -> None:
