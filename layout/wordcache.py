@@ -7,8 +7,8 @@ segmenter's files and the composer's word module, by path and (mtime, size) stam
 has it. A file recorded from anything else, of another format, or whose checksum does not match (damaged) is
 ignored and rebuilt, never an error. A build reads the file on its first word lookup; once the build succeeded
 and something new was segmented, the entries are merged into the file as it is then and written atomically:
-concurrent writers each write a whole file and the last one wins. The file keeps the MAX_ENTRIES most recently
-written texts.
+concurrent writers each write a whole file and the last one wins. The file keeps the most recently written
+texts, at most MAX_ENTRIES of them and MAX_BYTES.
 
 The composer stays free of files: `layout.text.words` asks a provider for word starts, and `remembered_words`
 hands it this cache for the length of a build.
@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 MAGIC = b"bulletin word starts\n"
 FORMAT = 1  # bumped whenever the payload's layout changes: files of another format are never read
 DIGEST_SIZE = 16
-MAX_ENTRIES = 20_000  # about 2 MB and a few milliseconds to read; ~70 texts an issue
+MAX_ENTRIES = 20_000  # ~70 texts an issue
+MAX_BYTES = 2 * 1024 * 1024  # the texts (counted at 3 bytes a character) and starts kept: a few ms to read
 MAX_TEXT = 2_000  # longer texts are segmented every time (word starts are stored as 16-bit numbers)
 FILENAME = "word-starts.bin"
 
@@ -122,6 +123,18 @@ def unpack(text: str, packed: object) -> frozenset[int] | None:
     return frozenset(starts)
 
 
+def newest(entries: Entries) -> Entries:
+    """The last entries (the newest: the file keeps them in the order written) within MAX_ENTRIES and MAX_BYTES."""
+    kept: list[tuple[str, bytes]] = []
+    size = 0
+    for text, packed in reversed(entries.items()):
+        size += 3 * len(text) + len(packed)
+        if len(kept) == MAX_ENTRIES or size > MAX_BYTES:
+            break
+        kept.append((text, packed))
+    return dict(reversed(kept))
+
+
 # --- the provider -----------------------------------------------------------------------------------------------
 
 
@@ -160,8 +173,7 @@ class WordCache:
         for text in fresh:
             entries.pop(text, None)  # moved to the end: the newest entries are kept
         entries.update(fresh)
-        for text in list(entries)[: max(0, len(entries) - MAX_ENTRIES)]:
-            del entries[text]
+        entries = newest(entries)
         try:
             write_atomically(self.path, encode(entries, self.identity), durable=False)  # checksummed
         except OSError as exc:  # a read-only or full cache folder: the next render segments again

@@ -195,6 +195,17 @@ def test_the_file_keeps_the_newest_entries(cache_dir: Path, monkeypatch: pytest.
     assert list(read_entries(wordcache.cache_file(), identity)) == texts[-3:]
 
 
+def test_the_file_keeps_within_its_size(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long texts count by their length: the file stays under MAX_BYTES, newest first."""
+    identity = wordcache.segmenter_identity() or ""
+    texts = [f"第{n}批" + "科技型中小企业技术创新资金项目" * 20 for n in range(4)]  # 302 characters each
+    monkeypatch.setattr(wordcache, "MAX_BYTES", 2 * 3 * len(texts[0]) + 500)
+    for text in texts:
+        with remembered_words():
+            WordCache(wordcache.cache_file(), identity).starts(text)
+    assert list(read_entries(wordcache.cache_file(), identity)) == texts[-2:]
+
+
 def failing_build() -> None:
     with remembered_words():
         words.word_starts(TITLE)
