@@ -38,7 +38,10 @@ DIGEST_SIZE = 16
 MAX_ENTRIES = 20_000  # ~70 texts an issue
 MAX_BYTES = 2 * 1024 * 1024  # the texts (counted at 3 bytes a character) and starts kept: a few ms to read
 MAX_TEXT = 2_000  # longer texts are segmented every time (word starts are stored as 16-bit numbers)
-FILENAME = "word-starts.bin"
+# One file per segmenter (per installation): two installations sharing the cache folder (a user's checkouts, a
+# CI runner) do not overwrite each other's file. The newest MAX_FILES are kept.
+FILE_PATTERN = "word-starts*.bin"
+MAX_FILES = 4
 
 Entries = dict[str, bytes]  # text -> its word starts, packed as unsigned 16-bit numbers
 
@@ -49,8 +52,11 @@ _PENDING: Entries = {}
 _PENDING_LOCK = threading.Lock()
 
 
-def cache_file() -> Path:
-    return user_cache_dir() / "words" / FILENAME
+def cache_file(identity: str | None = None) -> Path:
+    """The cache file of the segmenter `identity` (default: this process's)."""
+    identity = segmenter_identity() or "" if identity is None else identity
+    digest = hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
+    return user_cache_dir() / "words" / f"word-starts-{digest}.bin"
 
 
 def segmenter_identity() -> str | None:
@@ -135,6 +141,18 @@ def newest(entries: Entries) -> Entries:
     return dict(reversed(kept))
 
 
+def remove_old_files(keep: Path) -> None:
+    """Remove the cache files beyond the MAX_FILES newest (other installations', or a segmenter's replaced since)."""
+    with contextlib.suppress(OSError):
+        found = []
+        for path in keep.parent.glob(FILE_PATTERN):
+            with contextlib.suppress(OSError):
+                found.append((path.stat().st_mtime_ns, path))
+        others = sorted((item for item in found if item[1] != keep), reverse=True)
+        for _, path in others[MAX_FILES - 1 :]:
+            path.unlink(missing_ok=True)
+
+
 # --- the provider -----------------------------------------------------------------------------------------------
 
 
@@ -182,6 +200,7 @@ class WordCache:
         with _PENDING_LOCK:
             for text in fresh:
                 _PENDING.pop(text, None)
+        remove_old_files(self.path)
         _FILES.put((self.path, self.identity), entries, [self.path])
 
 
@@ -192,7 +211,7 @@ def remembered_words() -> Iterator[None]:
     if identity is None:
         yield
         return
-    cache = WordCache(cache_file(), identity)
+    cache = WordCache(cache_file(identity), identity)
     previous = words.provide_word_starts(cache.starts)
     try:
         yield

@@ -81,7 +81,7 @@ def test_a_second_process_renders_without_loading_the_segmenter(tmp_path: Path) 
     cache = tmp_path / "cache"
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     assert run_in_process(cache, "render", str(SAMPLE), "-o", str(first)) == "rjieba loaded"
-    assert (cache / "words" / wordcache.FILENAME).is_file()
+    assert len(list((cache / "words").glob(wordcache.FILE_PATTERN))) == 1
     assert run_in_process(cache, "render", str(SAMPLE), "-o", str(second)) == "rjieba not loaded"
     assert first.read_bytes() == second.read_bytes()
 
@@ -206,6 +206,25 @@ def test_the_file_keeps_within_its_size(cache_dir: Path, monkeypatch: pytest.Mon
     assert list(read_entries(wordcache.cache_file(), identity)) == texts[-2:]
 
 
+def test_installations_keep_their_own_files_and_the_newest_few(cache_dir: Path) -> None:
+    """Two installations sharing a cache folder (checkouts, CI) do not overwrite each other's file; old files go."""
+    ours = wordcache.cache_file()
+    assert wordcache.cache_file("another rjieba") != ours
+    folder = ours.parent
+    folder.mkdir(parents=True)
+    for age in range(wordcache.MAX_FILES + 2):
+        old = folder / f"word-starts-{age}.bin"
+        old.write_bytes(b"from another installation")
+        os.utime(old, ns=(10**18 - age * 10**9, 10**18 - age * 10**9))
+    (folder / "unrelated.txt").write_text("kept", encoding="utf-8")
+    with remembered_words():
+        words.word_starts.cache_clear()
+        words.word_starts(TITLE)
+    left = sorted(path.name for path in folder.glob(wordcache.FILE_PATTERN))
+    assert left == sorted([ours.name, *(f"word-starts-{age}.bin" for age in range(wordcache.MAX_FILES - 1))])
+    assert (folder / "unrelated.txt").exists()
+
+
 def failing_build() -> None:
     with remembered_words():
         words.word_starts(TITLE)
@@ -251,7 +270,7 @@ def _writer(path: str, identity: str, worker: int, rounds: int) -> None:
 
 
 def test_concurrent_writers_never_leave_a_broken_file(tmp_path: Path) -> None:
-    path = tmp_path / "words" / wordcache.FILENAME
+    path = tmp_path / "words" / "word-starts-test.bin"
     identity = "test segmenter"
     context = multiprocessing.get_context("spawn")
     writers = [context.Process(target=_writer, args=(str(path), identity, worker, 40)) for worker in range(4)]
