@@ -182,5 +182,7 @@ def downsampled(path: Path, target: tuple[int, int]) -> bytes:
         if kind == "JPEG" and img.mode in ("L", "RGB", "CMYK"):
             img.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False)
         else:
-            img.save(out, "PNG", optimize=False)
+            # Only ReportLab reads this copy, and it embeds the pixels, compressed its own way: the PDF's bytes do
+            # not depend on how hard the PNG is compressed, so it is compressed fast (level 6 took seven times longer).
+            img.save(out, "PNG", optimize=False, compress_level=1)
     return out.getvalue()
