@@ -86,14 +86,16 @@ class FooterLine:
     # Narrow enough to stand centred in the text block and still clear the folio on either side; a wider line
     # is centred in the room beside the folio instead.
     centred: bool
+    reserve: float  # the folio's reserve beside it (folio_reserve), which places it on every page
 
 
 def footer_lines(footer: tuple[Text, ...], theme: Theme) -> list[FooterLine] | None:
     """The footer's lines as set (each source line fitted or wrapped), top to bottom; None when one of them
     cannot fit (`fit_problems` says which)."""
     style = theme.style("footer")
-    width = footer_measure(theme)
-    symmetric = theme.page.text_width - 2 * folio_reserve(theme)
+    reserve = folio_reserve(theme)
+    width = theme.page.text_width - reserve  # footer_measure
+    symmetric = theme.page.text_width - 2 * reserve
     out: list[FooterLine] = []
     for text in footer:
         fitted = style
@@ -103,17 +105,16 @@ def footer_lines(footer: tuple[Text, ...], theme: Theme) -> list[FooterLine] | N
                 return None
             fitted = found
         for line in set_one_line(text, fitted, theme, width):
-            out.append(FooterLine(line, fitted, line.natural <= symmetric + 1e-6))
+            out.append(FooterLine(line, fitted, line.natural <= symmetric + 1e-6, reserve))
     return out
 
 
 def footer_x(item: FooterLine, theme: Theme, page: int) -> float:
     """Where a footer line's measure starts on `page` (the folio is on the right of odd pages, left of even)."""
     left = theme.page.text_left(page)
-    reserve = folio_reserve(theme)
     if item.centred:
-        return left + reserve / 2
-    return left if page % 2 else left + reserve
+        return left + item.reserve / 2
+    return left if page % 2 else left + item.reserve
 
 
 def footer_fits_page(lines: list[FooterLine], theme: Theme) -> bool:
