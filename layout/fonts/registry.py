@@ -181,6 +181,9 @@ class FontChain(Sequence[Face]):
             raise FontError("a font chain needs at least one face")
         # character -> (index of the first face that has it or -1, _STAYS_*): texts repeat characters a lot
         self._classes: dict[str, tuple[int, int]] = {}
+        # characters the primary face draws, or that no face has (they stay in the run they are in): a text of
+        # only these is one run in the primary face, the usual case, found without a loop in Python
+        self._primary_run: set[str] = set()
 
     @overload
     def __getitem__(self, index: int) -> Face: ...
@@ -212,6 +215,8 @@ class FontChain(Sequence[Face]):
         else:
             stays = _STAYS_NEVER
         self._classes[ch] = (found, stays)
+        if found <= 0:
+            self._primary_run.add(ch)
         return found, stays
 
     def split(self, text: str) -> list[tuple[Face, str]]:
@@ -221,6 +226,8 @@ class FontChain(Sequence[Face]):
         invisible characters when that run's face has them (or no face does). A character no
         face has stays in the current run (the primary face's at the start): `missing()` reports it.
         """
+        if self._primary_run.issuperset(text):
+            return [(self._faces[0], text)] if text else []
         runs: list[tuple[Face, str]] = []
         faces, classes = self._faces, self._classes
         current: Face | None = None
