@@ -4,7 +4,7 @@ CMYK colours, points and composer options, so no flowable looks anything up in t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from layout.fonts.registry import FontChain
 from layout.text.compose import Alignment, ComposeOptions
@@ -48,6 +48,8 @@ class Style:
     tracking: float  # pt added after every glyph (letter-spaced titles)
     right_inset: float  # pt kept free at the right (signatures)
     compose: ComposeOptions
+    # width -> `compose` at that measure: a build asks for the same few measures thousands of times
+    _at_width: dict[float, ComposeOptions] = field(init=False, default_factory=dict, compare=False, repr=False)
 
     @property
     def align(self) -> Alignment:
@@ -59,7 +61,10 @@ class Style:
 
     def options(self, width: float) -> ComposeOptions:
         """The composer options at a measure of `width` pt."""
-        return replace(self.compose, width=width)
+        options = self._at_width.get(width)
+        if options is None:
+            options = self._at_width[width] = replace(self.compose, width=width)
+        return options
 
     def but(
         self,
