@@ -7,6 +7,7 @@ through `reset_reportlab`.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import threading
 import unicodedata
 from array import array
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import overload
+from typing import cast, overload
 from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
@@ -418,6 +419,27 @@ class _RestoredFace(TTFontFace):
             raise AttributeError(name)
         setattr(self, name, value)
         return value
+
+    def get_table(self, tag: str) -> bytes | _TableInPlace:
+        if tag == "glyf":
+            # ReportLab's subsetter takes the whole glyph table (9 MB for a CJK face) for every subset of 256
+            # glyphs and slices one glyph at a time out of it: read the slices from the mapped file instead.
+            offset, _ = super().get_table_pos(tag)
+            return _TableInPlace(cast("bytes | mmap.mmap", self._ttf_data), offset)
+        table: bytes = super().get_table(tag)
+        return table
+
+
+class _TableInPlace:
+    """A font table as ReportLab's subsetter reads 'glyf', `table[start:stop]`, without copying it whole."""
+
+    __slots__ = ("_data", "_offset")
+
+    def __init__(self, data: bytes | mmap.mmap, offset: int) -> None:
+        self._data, self._offset = data, offset
+
+    def __getitem__(self, part: slice) -> bytes:
+        return self._data[self._offset + part.start : self._offset + part.stop]
 
 
 def restored_font(
