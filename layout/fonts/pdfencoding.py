@@ -55,7 +55,7 @@ class SubsetEncoding:
         pieces: list[tuple[str, bytes]] = []
         start = 0
         for subset, run in groupby(subsets):
-            stop = start + sum(1 for _ in run)
+            stop = start + len(list(run))
             pieces.append((self._name(subset), encoded[start:stop]))
             start = stop
         return pieces
