@@ -45,6 +45,13 @@ class LayoutOnlyCanvas(Canvas):
     def save(self) -> None:
         pass
 
+    # Nothing drawn on this canvas is kept: an image would be decoded and compressed for nothing.
+    def drawImage(self, *args: object, **kwargs: object) -> None:  # noqa: N802 (ReportLab's names)
+        pass
+
+    def drawInlineImage(self, *args: object, **kwargs: object) -> None:  # noqa: N802
+        pass
+
 
 # Called at the end of every page a pass lays out: (pass number, pages so far in that pass).
 Progress = Callable[[int, int], None]

@@ -19,7 +19,7 @@ from layout.styles import Style
 from layout.text.compose import Alignment, Line, Span
 from layout.text.words import splits_words
 from layout.theme import CMYK, TocSpec
-from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines, link_rect, spans_for
+from layout.typeset import baseline_offset, compose_text, draw_line, draw_lines, drawing, link_rect, spans_for
 
 FUZZ = 1e-6  # pt; never compare layout floats for equality
 MIN_LINES_AT_BREAK = 2  # no orphan at a page foot, no widow at a page top (clreq / GB practice)
@@ -120,6 +120,8 @@ class TextBlock(Flowable):
         return part
 
     def draw(self) -> None:
+        if not drawing(self.canv):
+            return
         x = self._shift
         if self.style.tracking and self.style.align is Alignment.CENTER:
             # Tracking follows every glyph, the last one too; shift half of it back so the ink is centred.
@@ -153,6 +155,8 @@ class LabelledText(TextBlock):
         return parts
 
     def draw(self) -> None:
+        if not drawing(self.canv):
+            return
         # Labels first: the content stream (and so copy-paste, pypdf, screen readers) reads "1、" before its item.
         baseline = self.height - baseline_offset(self.style)
         for x, spans in self.labels:
@@ -380,6 +384,8 @@ class SignatureBlock(Flowable):
         return []
 
     def draw(self) -> None:
+        if not drawing(self.canv):
+            return
         block_width = max(line.natural for line in self._lines)
         right = self.width - self.style.right_inset
         y = self.height - baseline_offset(self.style) + (self.style.leading - self.leading) / 2
@@ -414,6 +420,8 @@ class TocEntry(TextBlock):
         self.record = record
 
     def draw(self) -> None:
+        if not drawing(self.canv):
+            return
         super().draw()
         lines = self.compose(self.width)
         style = self.style

@@ -14,7 +14,7 @@ from layout.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTempla
 from layout.styles import Style
 from layout.text.compose import Alignment, Line
 from layout.theme import Theme
-from layout.typeset import compose_text, draw_line, spans_for
+from layout.typeset import compose_text, draw_line, drawing, spans_for
 
 
 class Furniture:
@@ -31,6 +31,8 @@ class Furniture:
         self._footer: list[FooterLine] | None = None
 
     def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if not drawing(canvas):
+            return  # nothing of the furniture moves the text
         page = canvas.getPageNumber()
         canvas.saveState()
         if page > 1:

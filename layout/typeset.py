@@ -110,6 +110,12 @@ def segments(glyphs: Iterable[Glyph]) -> list[_Segment]:
     return out
 
 
+def drawing(canvas: Canvas) -> bool:
+    """False on the canvas of `check`'s trial layout (layout/build.py), which only needs to know where things
+    land: whatever is drawn on it is thrown away."""
+    return not getattr(canvas, "layout_only", False)
+
+
 def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, style: Style) -> None:
     """Draw composed lines whose first line box starts at `top` (local coordinates), left edge at `x`."""
     y = top - baseline_offset(style)
@@ -131,8 +137,8 @@ def draw_line(canvas: Canvas, line: Line, x: float, baseline: float) -> None:
     spacing at a subset switch (pdfminer, hence pdfplumber) still see every glyph where it is; and the
     line costs a fraction of the calls.
     """
-    if getattr(canvas, "layout_only", False):
-        return  # a trial layout (`check`) only needs to know where things land
+    if not drawing(canvas):
+        return
     document = canvas._doc
     ops: list[str] = [TEXT_BEGIN]
     font: str | None = None  # the font resource and size set last
