@@ -7,6 +7,7 @@ from pathlib import Path
 
 from layout.errors import Diagnostic, SourceError
 from layout.fonts.coverage import coverage_diagnostics
+from layout.fonts.registry import Face
 from layout.fonts.spec import FontError
 from layout.model import Issue, Text
 from layout.story import story_texts
@@ -63,19 +64,23 @@ def glyph_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
 def outline_problems(issue: Issue, theme: Theme) -> list[Diagnostic]:
     """Convert the glyphs the issue prints in faces converted on demand (CFF fonts, layout/fonts/convert.py), before
     layout: the conversion then shows its progress up front, and a font that fails to convert is reported where the
-    theme names it. [] when done, or when the theme has no such face (the usual case: nothing is walked)."""
+    theme names it. Each face converts what it draws (its runs in `FontChain.split`), so a CFF fallback face does
+    not convert what the faces before it draw. [] when done, or when the theme has no such face (the usual case:
+    nothing is walked)."""
     names = [name for name in theme.font_specs if theme.face(name).converts_on_demand]
     if not names:
         return []
-    chars: dict[str, set[str]] = {}
+    drawn: dict[Face, set[str]] = {theme.face(name): set() for name in names}
     for role, texts in texts_by_role(issue, theme).items():
-        printed = {ch for text in texts for ch in text.plain}
-        for name in theme.roles[role]:
-            chars.setdefault(name, set()).update(printed)
+        chain = theme.chain(role)
+        for text in texts:
+            for face, run in chain.split(text.plain):
+                if face in drawn:
+                    drawn[face].update(run)
     problems = []
     for name in names:
         try:
-            theme.face(name).prepare(sorted(chars.get(name, ())))
+            theme.face(name).prepare(sorted(drawn[theme.face(name)]))
         except FontError as exc:
             problems.append(Diagnostic(theme.font_positions.get(name), f"font `{name}` cannot be used: {exc}"))
     return problems

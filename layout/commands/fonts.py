@@ -78,6 +78,9 @@ def run_fonts(args: argparse.Namespace) -> int:
 def prepare_faces(faces: dict[str, Face], issue: Issue | None, theme: Theme) -> bool:
     """`--prepare`: convert the common characters (and the issue's) of every face converted on demand, saying
     what was done; False (after saying why) when a font cannot be converted."""
+    if not any(face.converts_on_demand for face in faces.values()):
+        print("prepared: nothing to convert, no face of the theme is a CFF font")
+        return True
     chars = common_characters()
     if issue is not None:
         chars += "".join({ch for texts in texts_by_role(issue, theme).values() for text in texts for ch in text.plain})

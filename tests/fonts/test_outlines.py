@@ -275,3 +275,21 @@ def test_a_whole_face_converted_by_an_earlier_version_is_deleted(tmp_path: Path,
     load_face(FontSpec(otf))
     assert not legacy.exists()
     assert other.exists()
+
+
+def test_a_cff_fallback_face_converts_only_what_it_draws(tmp_path: Path) -> None:
+    """Behind the bundled Noto Serif SC, a CFF face draws only what that face lacks: it converts nothing else."""
+    save_font(build_cff_font(chars="中文龦"), tmp_path / "Ext.otf")
+    publication(tmp_path)
+    (tmp_path / "cff.yaml").write_text(
+        "parent: default\nfonts:\n  ext: {file: ./Ext.otf}\nroles:\n  body: [song, ext, hei-bold]\n", encoding="utf-8"
+    )
+    result = render_issue(issue(tmp_path, "中文龦中文。", "ext.yaml"), tmp_path / "ext.pdf")
+    face = load_face(FontSpec(tmp_path / "Ext.otf"))
+    assert face.converted_glyphs() == 2  # .notdef and 龦: 中文 come from the face before it
+    assert "中文龦中文。" in page_text(result.path)
+
+
+def test_fonts_prepare_says_when_there_is_nothing_to_convert(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fonts", "--prepare", "--theme", "default"]) == 0
+    assert "prepared: nothing to convert, no face of the theme is a CFF font" in capsys.readouterr().out
