@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layout.fileio import user_cache_dir
 from layout.fonts.spec import FONT_READ_ERRORS, FontError, FontSpec
 
 if TYPE_CHECKING:  # fontTools is imported where a font is read or converted: a render from the face cache needs none
@@ -136,12 +137,8 @@ UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9-]+")
 
 
 def font_cache_dir() -> Path:
-    """Where converted fonts are kept: $BULLETIN_CACHE_DIR/fonts, else $XDG_CACHE_HOME or ~/.cache, /bulletin/fonts."""
-    root = os.environ.get("BULLETIN_CACHE_DIR")
-    if root:
-        return Path(root) / "fonts"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "bulletin" / "fonts"
+    """Where converted fonts are kept: the fonts folder of the user's cache folder (fileio.user_cache_dir)."""
+    return user_cache_dir() / "fonts"
 
 
 @dataclass(frozen=True)
