@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import Final
 
 from layout.text.prepare import FUZZ, INTRA, JUSTIFY_STRETCH, Atoms
 
@@ -35,14 +35,16 @@ FEW_HAN_DEMERITS = 1e7  # 孤字: a last line with too few Han characters, worse
 OVERFULL_DEMERITS = 1e14  # a forced overfull line (one atom wider than the measure)
 
 
-@dataclass(frozen=True, slots=True)
 class Widths:
-    """Available widths for the lines of one segment."""
+    """Available widths for the lines of one segment. (A plain class: see compose.Glyph for why.)"""
 
-    first: float  # the segment's first line
-    rest: float  # its other lines
-    last_reserve: float  # kept free at the end of the segment's last line
-    em: float  # largest font size in the segment (bounds non-monotone width effects)
+    __slots__ = ("em", "first", "last_reserve", "rest")
+
+    def __init__(self, first: float, rest: float, last_reserve: float, em: float) -> None:
+        self.first: Final = first  # the segment's first line
+        self.rest: Final = rest  # its other lines
+        self.last_reserve: Final = last_reserve  # kept free at the end of the segment's last line
+        self.em: Final = em  # largest font size in the segment (bounds non-monotone width effects)
 
 
 def break_atoms(atoms: Atoms, widths: Widths, justify: bool, min_han: int) -> list[int]:
@@ -220,7 +222,8 @@ def _search(
                     bad = 100.0 * ratio * ratio * ratio
                     if bad > BADNESS_CAP:
                         bad = BADNESS_CAP * (1.0 + slack / avail)  # capped, but the looser the worse
-            dem = best_dem[a] + (LINE_PENALTY + bad) ** 2 + pen2
+            line_cost = LINE_PENALTY + bad
+            dem = best_dem[a] + line_cost * line_cost + pen2  # not ** 2: compiled, a power is a generic call
             # 孤字: a last line narrower than `min_han` ems, or with fewer Han characters than that when the
             # paragraph has Han characters to give it (trailing marks aside).
             if last and width - pushin[n] < orphan_width:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Final
 
 from layout.text.breaker import MAX_STRETCH_RATIO, Widths, break_atoms, line_shrink, line_width
 from layout.text.cjk import KAIMING_FULL, Strictness
@@ -58,33 +58,86 @@ class ComposeOptions:
     words: bool = False
 
 
-@dataclass(slots=True, unsafe_hash=True)
+# Glyph and Line are plain classes, not dataclasses: compiled by mypyc (setup.py), a plain class's constructor is
+# native code, while a dataclass keeps the __init__ the dataclasses module generates at run time, interpreted.
+# The composer makes a Glyph per character and a Line per line, so that is a third of its time.
+
+
 class Glyph:
-    text: str  # one character as in the source (a source space that became CJK–Latin spacing is dropped)
-    style: Hashable
-    x: float  # glyph origin, pt from the paragraph's left edge (indent included); compressed opening marks shift left
-    advance: float  # the width it occupies on the line after compression (for link rectangles)
-    # The box a glyph occupies is [x, x + advance], except for a mark that lost blank on its left (an opening
-    # bracket at a line start or second in a pair): its origin x lies left of its box, which starts at its ink.
+    """One character placed on a line."""
+
+    __slots__ = ("advance", "style", "text", "x")
+
+    def __init__(self, text: str, style: Hashable, x: float, advance: float) -> None:
+        self.text = text  # one character as in the source (a source space that became CJK–Latin spacing is dropped)
+        self.style = style
+        # Glyph origin, pt from the paragraph's left edge (indent included); compressed opening marks shift left.
+        self.x = x
+        self.advance = advance  # the width it occupies on the line after compression (for link rectangles)
+        # The box a glyph occupies is [x, x + advance], except for a mark that lost blank on its left (an opening
+        # bracket at a line start or second in a pair): its origin x lies left of its box, which starts at its ink.
+
+    def _key(self) -> tuple[str, Hashable, float, float]:
+        return (self.text, self.style, self.x, self.advance)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Glyph) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Glyph(text={self.text!r}, style={self.style!r}, x={self.x!r}, advance={self.advance!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class Line:
-    glyphs: tuple[Glyph, ...]
-    left: float  # the line's left edge (indent), pt
-    width: float  # the available width of this line (options.width - its indent)
-    natural: float  # width of the set content before justification
-    end: float  # x of the right edge of the last glyph's advance after justification (flush → left+width)
-    last: bool  # the paragraph's last line
-    start: int  # index in the input text (concatenated span texts) of the first character
-    stop: int  # index after the last consumed character (including trimmed break spaces)
-    # The line ends at an emergency break: a run with no legal break was wider than the line, so it was cut
-    # inside a word or a line-start/line-end rule had to give. (Breaks inside URLs and e-mail addresses are
-    # not emergencies: they are the addresses' own break opportunities.)
-    forced: bool = False
-    # A line that is not its paragraph's last but is set flush left: justifying it would have spread its gaps
-    # beyond the cap (MAX_GAP_STRETCH), or it has no gap to spread.
-    ragged: bool = False
+    """One composed line (immutable: `Final` attributes)."""
+
+    __slots__ = ("end", "forced", "glyphs", "last", "left", "natural", "ragged", "start", "stop", "width")
+
+    def __init__(
+        self,
+        glyphs: tuple[Glyph, ...],
+        left: float,
+        width: float,
+        natural: float,
+        end: float,
+        last: bool,
+        start: int,
+        stop: int,
+        forced: bool = False,
+        ragged: bool = False,
+    ) -> None:
+        self.glyphs: Final = glyphs
+        self.left: Final = left  # the line's left edge (indent), pt
+        self.width: Final = width  # the available width of this line (options.width - its indent)
+        self.natural: Final = natural  # width of the set content before justification
+        # x of the right edge of the last glyph's advance after justification (flush → left+width)
+        self.end: Final = end
+        self.last: Final = last  # the paragraph's last line
+        self.start: Final = start  # index in the input text (concatenated span texts) of the first character
+        self.stop: Final = stop  # index after the last consumed character (including trimmed break spaces)
+        # The line ends at an emergency break: a run with no legal break was wider than the line, so it was cut
+        # inside a word or a line-start/line-end rule had to give. (Breaks inside URLs and e-mail addresses are
+        # not emergencies: they are the addresses' own break opportunities.)
+        self.forced: Final = forced
+        # A line that is not its paragraph's last but is set flush left: justifying it would have spread its gaps
+        # beyond the cap (MAX_GAP_STRETCH), or it has no gap to spread.
+        self.ragged: Final = ragged
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.glyphs, self.left, self.width, self.natural, self.end, self.last, self.start, self.stop,
+                self.forced, self.ragged)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Line(text={self.text!r}, left={self.left!r}, width={self.width!r}, end={self.end!r}, "
+                f"last={self.last!r}, start={self.start!r}, stop={self.stop!r})")  # fmt: skip
 
     @property
     def text(self) -> str:

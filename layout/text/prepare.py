@@ -81,6 +81,7 @@ class Chars:
     full: list[bool]  # a compressible mark still full width after the style (pairs compress only then)
     gap_after: list[float]  # fixed spacing inside a cluster (the quarter em in 〔2017〕250号)
     skip: list[bool]  # a white space inside a cluster that prints as that spacing, not as a glyph
+    side: list[int]  # spacing_side of each character: 1 Han, 2 Latin letter or digit, 0 other
 
 
 def measure_chars(
@@ -105,8 +106,14 @@ def measure_chars(
             key = " " if ch.isspace() and ch != "\u3000" else ch  # every break space measures as U+0020
             cache[ch] = 0.0 if ch == "\n" or ch in INVISIBLE else float(measure(style, key))
         nat.extend(map(cache.__getitem__, span.text))
+    side: list[int] = []
+    for ch in text:
+        known = _SIDE_OF.get(ch)
+        if known is None:
+            known = _SIDE_OF[ch] = spacing_side(ch)
+        side.append(known)
     chars = Chars(
-        text, styles, sizes, nat, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [False] * n, [0.0] * n, [False] * n
+        text, styles, sizes, nat, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [False] * n, [0.0] * n, [False] * n, side
     )
     inks = ink_table(centred_marks)
     for found in _ink_marks(centred_marks).finditer(text):
@@ -338,7 +345,7 @@ def _measure(
     held: list[bool],
 ) -> Atoms:
     text, nat, rl, rr, sizes = chars.text, chars.nat, chars.rl, chars.rr, chars.sizes
-    gap, skip = chars.gap_after, chars.skip
+    gap, skip, side = chars.gap_after, chars.skip, chars.side
     n = len(units)
     begins = [u[0] for u in units]
     ends = [u[1] for u in units]
@@ -350,12 +357,14 @@ def _measure(
     for k, (b, e, kind) in enumerate(units):
         if kind == ideo or kind == punct:
             total += nat[b] - rl[b] - rr[b]
-            hans += is_han(text[b])
+            if side[b] == 1:  # a Han character
+                hans += 1
         else:
             for i in range(b, e):
                 if not skip[i]:
                     total += nat[i] - rl[i] - rr[i]
-                    hans += is_han(text[i])
+                    if side[i] == 1:
+                        hans += 1
                 if i < e - 1:
                     total += gap[i]
         width_sum[k + 1] = total
@@ -385,10 +394,10 @@ def _measure(
             penalty[j] = _INTRA_PENALTY[brk]
             continue
         penalty[j] = 0.0 if brk == BREAK else PENALTY_KINSOKU if brk == KINSOKU else math.inf
-        a_ch, b_ch = text[la], text[fb]
+        a_ch = text[la]
         em = max(sizes[la], sizes[fb])
         stretch[j] = JUSTIFY_STRETCH * em
-        side_a, side_b = spacing_side(a_ch), spacing_side(b_ch)
+        side_a, side_b = side[la], side[fb]
         if side_a != side_b and side_a and side_b:
             space[j] = CJK_LATIN_SPACE * em
             shrink[j] = CJK_LATIN_SHRINK * em
@@ -428,7 +437,11 @@ def _measure(
 _INTRA_PENALTY = {INTRA_URL: PENALTY_URL, INTRA_ANY: PENALTY_ANYWHERE, INTRA_ADDRESS: PENALTY_ADDRESS}
 
 
-@lru_cache(maxsize=8192)
+# spacing_side of every character met so far: a plain dict, which compiled code reads far faster than it calls
+# through an lru_cache (bounded by the characters there are).
+_SIDE_OF: dict[str, int] = {}
+
+
 def spacing_side(ch: str) -> int:
     """1 for a Han character, 2 for a Latin letter/digit (or %…), 0 otherwise: 1 next to 2 gets the quarter em."""
     if is_han(ch):
