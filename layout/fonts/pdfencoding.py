@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import Any, Protocol
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 NBSP, SPACE = 0xA0, 0x20  # ReportLab draws a no-break space with the space glyph
 
@@ -35,7 +35,9 @@ class SubsetEncoding:
 
     def __init__(self, font: TTFont, document: object) -> None:
         self._font = font
-        self._document = document
+        # Weakly: this encoding lives in _ENCODINGS under its document, which a strong reference would keep
+        # alive for ever (with all its pages) in a process that renders many issues.
+        self._document = ref(document)
         self._known: set[str] = set()  # characters ReportLab has coded (or found missing: .notdef, code 0)
         self._subsets: dict[int, str] = {}  # code point -> chr(subset number)
         self._bytes: dict[int, str] = {}  # code point -> chr(byte within the subset)
@@ -64,8 +66,9 @@ class SubsetEncoding:
         # ReportLab codes new characters in order of first appearance, and a character coded before changes
         # nothing: handing it only the new ones, in that order, gives every character the code it gave before.
         new = [ch for ch in dict.fromkeys(text) if ch not in self._known]
-        self._font.splitString("".join(new), self._document)
-        assignments = self._font.state[self._document].assignments
+        document = self._document()
+        self._font.splitString("".join(new), document)
+        assignments = self._font.state[document].assignments
         for ch in new:
             code = ord(ch)
             n = assignments.get(SPACE if code == NBSP else code, 0)  # not in the font: .notdef
@@ -76,7 +79,7 @@ class SubsetEncoding:
         name = self._names.get(subset)
         if name is None:
             # The first call also makes ReportLab embed the face: it is made at the same point as before.
-            name = self._names[subset] = self._font.getSubsetInternalName(ord(subset), self._document)
+            name = self._names[subset] = self._font.getSubsetInternalName(ord(subset), self._document())
         return name
 
 

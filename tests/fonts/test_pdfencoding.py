@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
@@ -40,3 +42,14 @@ def test_pdf_chunks_match_reportlab_piece_for_piece() -> None:
 def test_pdf_chunks_of_nothing() -> None:
     face = load_face(FontSpec(bundled_fonts_dir() / "NotoSerifSC-Regular.ttf"))
     assert face.pdf_chunks("", PDFDocument()) == []
+
+
+def test_a_document_is_not_kept_alive_by_its_encodings() -> None:
+    """A process that renders many issues (watch, batch workers) must not keep every document it drew."""
+    face = load_face(FontSpec(bundled_fonts_dir() / "NotoSerifSC-Regular.ttf"))
+    document = PDFDocument()
+    face.pdf_chunks("中文字国", document)
+    gone = weakref.ref(document)
+    del document
+    gc.collect()
+    assert gone() is None
