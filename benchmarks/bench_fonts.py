@@ -238,7 +238,7 @@ def bench_cff_font(runs: int, whole_face: bool) -> None:
         for label, cpu, peak in rows:
             print(f"{label:46} {cpu:>7.2f} {peak:>9.0f} {cpu / peer:>8.1f}x")
         print(f"{'Typst, sample, same font (reads CFF as is)':46} {peer:>7.2f}")
-        print(f"bulletin fonts --prepare (GB 2312 + ASCII), cold cache: {prepare_cpu:.1f} s CPU")
+        print(f"bulletin fonts --prepare (GB 2312, ASCII, punctuation), cold cache: {prepare_cpu:.1f} s CPU")
         for cache in ("sample", "prepared"):
             size = sum(f.stat().st_size for f in (work / "caches" / cache).rglob("*") if f.is_file())
             print(f"font cache after {cache}: {size / 1e6:.1f} MB")
