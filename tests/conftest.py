@@ -8,32 +8,32 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from snapshot_support import SnapshotChecker
+
+CACHE_OWNER = "BULLETIN_TEST_CACHE_SET"  # set while a session's own cache folder is in use
+# The tests' own cache folder (converted fonts, remembered word boundaries, dataclass methods), never the user's:
+# a test run neither reads what the user's renders left there nor leaves its own. Made here, before anything
+# imports the package (which reads it at import); subprocesses inherit it, and so does a session started inside
+# this one (pytester).
+OWN_CACHE: Path | None = None
+if not os.environ.get(CACHE_OWNER):
+    OWN_CACHE = Path(tempfile.mkdtemp(prefix="bulletin-test-cache-"))
+    os.environ["BULLETIN_CACHE_DIR"] = str(OWN_CACHE)
+    os.environ[CACHE_OWNER] = "1"
+
+from snapshot_support import SnapshotChecker  # noqa: E402 (imports the package: after its cache folder is set)
+
+from layout import dataclass_code  # noqa: E402
 
 pytest_plugins = ["pytester"]  # the harness tests run this conftest in a scratch project
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
-CACHE_DIR = pytest.StashKey[Path]()
-CACHE_OWNER = "BULLETIN_TEST_CACHE_SET"  # set while a session's own cache folder is in use
 WRITTEN = pytest.StashKey[list[Path]]()  # references written during this session, reported at the end
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """The tests' own cache folder (converted fonts, remembered word boundaries), never the user's: a test run
-    neither reads what the user's renders left there nor leaves its own. Subprocesses inherit it, and so does
-    a session started inside this one (pytester)."""
-    if os.environ.get(CACHE_OWNER):
-        return
-    folder = Path(tempfile.mkdtemp(prefix="bulletin-test-cache-"))
-    config.stash[CACHE_DIR] = folder
-    os.environ["BULLETIN_CACHE_DIR"] = str(folder)
-    os.environ[CACHE_OWNER] = "1"
-
-
 def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = config.stash.get(CACHE_DIR, None)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+    if OWN_CACHE is not None:
+        dataclass_code.save()  # now, into the folder about to go, rather than at exit into a folder made anew
+        shutil.rmtree(OWN_CACHE, ignore_errors=True)
         os.environ.pop(CACHE_OWNER, None)
 
 
