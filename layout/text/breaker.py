@@ -52,8 +52,7 @@ def break_atoms(atoms: Atoms, widths: Widths, justify: bool, min_han: int) -> li
     n = atoms.n
     if n == 0:
         return []
-    # Most titles, headings and table cells fit on one line: nothing to choose.
-    if line_width(atoms, 0, n) - line_shrink(atoms, 0, n, justify) <= widths.first - widths.last_reserve + FUZZ:
+    if fits_on_one_line(atoms, widths, justify):  # most titles, headings and table cells: nothing to choose
         return [n]
     cands = [j for j in range(1, n) if atoms.penalty[j] != math.inf]
     cands.append(n)
@@ -65,6 +64,12 @@ def break_atoms(atoms: Atoms, widths: Widths, justify: bool, min_han: int) -> li
     found = _search(atoms, widths, cands, justify, min_han, math.inf)
     assert found is not None  # it forces a line wherever nothing fits
     return found[0]
+
+
+def fits_on_one_line(atoms: Atoms, widths: Widths, justify: bool) -> bool:
+    """Whether all the atoms fit the first line (squeezed as far as allowed)."""
+    n = atoms.n
+    return line_width(atoms, 0, n) - line_shrink(atoms, 0, n, justify) <= widths.first - widths.last_reserve + FUZZ
 
 
 def line_width(atoms: Atoms, a: int, b: int) -> float:

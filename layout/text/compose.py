@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final
 
-from layout.text.breaker import MAX_STRETCH_RATIO, Widths, break_atoms, line_shrink, line_width
+from layout.text.breaker import MAX_STRETCH_RATIO, Widths, break_atoms, fits_on_one_line, line_shrink, line_width
 from layout.text.cjk import KAIMING_FULL, Strictness
 from layout.text.clusters import parse_segments
 from layout.text.prepare import FUZZ, INTRA_ANY, KINSOKU, Atoms, Chars, build_atoms, measure_chars
@@ -181,7 +181,7 @@ def compose(spans: Sequence[Span], measure: Measure, options: ComposeOptions) ->
             lines.append(Line((), left_first, widths.first, 0.0, left_first, final, seg.start, seg.start))
             continue
         atoms = build_atoms(chars, seg, widths.first, widths.rest)
-        if options.words:
+        if options.words and not fits_on_one_line(atoms, widths, justify):  # one line: no break, no words needed
             prefer_word_breaks(text, atoms)
         breaks = break_atoms(atoms, widths, justify, options.min_last_line_han)
         a = 0

@@ -1,8 +1,9 @@
 """Word boundaries in Chinese text, for titles and headings that must break between words (GB/T 9704 7.3.1).
 
 The segmenter is rjieba (jieba-rs, the jieba dictionary and algorithm in Rust): it loads in about 0.1 s, against
-about 1 s for jieba's dictionary, and gives the same words on bulletin titles. It is imported on first use, so a
-render whose titles all fit on one line never pays for it.
+about 1 s for jieba's dictionary, and gives the same words on bulletin titles. It is imported on first use: the
+composer asks for the words of a title only when it does not fit on one line, and a build asks
+layout/wordcache.py first, which remembers the words of every text segmented before.
 """
 
 from __future__ import annotations

@@ -37,7 +37,12 @@ address = st.tuples(
     st.sampled_from(["@", "://www.", "-", "_", "."]),
     st.text("abcdefghij", min_size=1, max_size=10),
     st.sampled_from([".cn", ".gov.cn", ".org.cn/a/b.html"]),
-).map(lambda p: "http" + "".join(p) if p[1] == "://www." else "".join(p) + "@x.cn" if "@" not in p[1] else "".join(p))
+).map(
+    # The scheme stays whole (no break inside "http://"), so it must stay short: "http" + ten letters + "://" was
+    # wider than the narrowest line and forced an emergency break.
+    lambda p: f"http://www.{p[0]}{p[2]}{p[3]}" if p[1] == "://www." else "".join(p) + "@x.cn" if "@" not in p[1]
+    else "".join(p)
+)
 base = st.one_of(st.sampled_from(HAN), st.text(HAN, min_size=2, max_size=6), latin_word, number, address)
 token = st.tuples(
     st.sampled_from(["", "", "", *OPENING]),
