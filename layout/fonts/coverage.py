@@ -59,6 +59,8 @@ def describe_face(key: str, face: Face) -> str:
     han = sum(1 for cp in coverage if 0x4E00 <= cp <= 0x9FFF)
     latin = sum(1 for cp in coverage if 0x20 <= cp <= 0xFF)
     flags = " (synthetic bold)" if face.synthetic_bold else ""
+    if face.converts_on_demand:
+        flags += f" (CFF, {face.converted_glyphs()} glyphs converted so far)"
     return (
         f"{key}: {face.spec.path.name}{flags}, {face.glyph_count} glyphs, {len(coverage)} code points "
         f"(Han {han}, Latin {latin}), {face.family}, as {face.name}"

@@ -172,7 +172,10 @@ def test_fonts_prepare_with_an_issue_leaves_its_render_nothing_to_convert(
     publication(tmp_path)
     source = issue(tmp_path, SECOND, "second.yaml")  # 喆堃 are not in GB 2312: the issue adds them
     assert main(["fonts", str(source), "--prepare"]) == 0
-    assert "prepared song: " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "prepared song: " in out
+    converted = load_face(FontSpec(tmp_path / "TestSong.otf")).converted_glyphs()
+    assert f"song: TestSong.otf (CFF, {converted} glyphs converted so far), " in out
     conversions.clear()
     reset_reportlab()
     clear_theme_cache()
