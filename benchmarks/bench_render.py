@@ -40,11 +40,13 @@ class ProcessRun:
     stderr: str
 
 
-def run_process(command: Sequence[str], cwd: Path = REPO) -> ProcessRun:
-    """Run `command` to completion and measure it (rusage of exactly this child, via wait4)."""
+def run_process(command: Sequence[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> ProcessRun:
+    """Run `command` to completion and measure it (rusage of exactly this child, via wait4); `env` adds to the
+    environment."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, env=child_environment())
+        environment = {**child_environment(), **(env or {})}
+        proc = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, env=environment)
         if hasattr(os, "wait4"):
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - started
@@ -152,6 +154,9 @@ class EngineResult:
 
     name: str
     process: list[ProcessRun] = field(default_factory=list)
+    # bulletin only: whole-process runs each with an empty user cache (no remembered word boundaries, no converted
+    # fonts; the bundled faces' records ship prebuilt): the first render of an issue on a fresh machine
+    empty_cache: list[ProcessRun] = field(default_factory=list)
     worker: ProcessRun | None = None
     timings: dict[str, object] = field(default_factory=dict)
     pages: int | None = None
@@ -178,6 +183,10 @@ def measure_engine(name: str, command: list[str], out: Path, issue: Path, runs: 
         result.error = f"{name} exited {warmup.returncode}: {last_line(warmup.stderr)}"
         return result
     result.process = [run_process(command) for _ in range(runs)]
+    if name == "bulletin":
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as empty:
+                result.empty_cache.append(run_process(command, env={"BULLETIN_CACHE_DIR": empty}))
     result.pages = count_pages(out)
     worker = run_process(worker_command(name, issue, out.with_suffix(".worker.pdf"), renders))
     if worker.returncode != 0:
@@ -209,6 +218,10 @@ def rows_for(result: EngineResult) -> dict[str, float | None]:
         "whole process: wall (s)": median([r.wall for r in result.process]),
         "whole process: CPU user+sys (s)": median([r.cpu for r in result.process]),
         "whole process: peak RSS (MiB)": median([r.max_rss_mib for r in result.process]),
+        # Typst keeps no cache between processes: its figure is its whole-process one
+        "whole process, empty user cache: CPU (s)": median(
+            [r.cpu for r in (result.empty_cache if result.name == "bulletin" else result.process)]
+        ),
         "in process: first render (s)": t.get("cold"),  # type: ignore[dict-item]
         "in process: warm render (s)": median(warm),  # type: ignore[arg-type]
         "in process: warm render CPU (s)": median(t.get("warm_cpu") or []),  # type: ignore[arg-type]
