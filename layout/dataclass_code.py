@@ -10,7 +10,7 @@ and runs the kept code from then on. The same text gives the same code, so the c
 
 A file that cannot be read, is damaged or holds anything but source texts and code objects is ignored and
 written anew; a cache folder that cannot be written costs only the compiling. This module sits below every
-other (layout/__init__.py installs it before any dataclass is made), so it imports nothing of the package.
+other (layout/__init__.py installs it before any dataclass is made): of the package it imports only fileio.
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ import builtins
 import dataclasses
 import importlib.util
 import marshal
-import os
 import sys
 import threading
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from layout.cachedir import user_cache_dir
+from layout.fileio import user_cache_dir, write_atomically
 
 FORMAT = 1
 MAX_ENTRIES = 4000  # a render needs ~460; the rest is room for other versions of the classes
@@ -80,18 +79,8 @@ def save() -> None:
     entries.update(fresh)
     if len(entries) > MAX_ENTRIES:
         entries = dict(list(entries.items())[-MAX_ENTRIES:])  # the newest kept
-    import tempfile  # here: a process that compiled nothing new never needs it
-
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(marshal.dumps((FORMAT, entries)))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(path, marshal.dumps((FORMAT, entries)), durable=False)  # a damaged file is only ignored
     except OSError:
         return  # a read-only or full cache folder: the next process compiles again
     with _lock:

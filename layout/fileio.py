@@ -7,7 +7,15 @@ import os
 import tempfile
 from pathlib import Path
 
-from layout.cachedir import user_cache_dir as user_cache_dir  # where callers look for it
+
+def user_cache_dir() -> Path:
+    """The folder of the user's caches (converted fonts, word boundaries, dataclass methods):
+    $BULLETIN_CACHE_DIR, else $XDG_CACHE_HOME/bulletin or ~/.cache/bulletin."""
+    root = os.environ.get("BULLETIN_CACHE_DIR")
+    if root:
+        return Path(root)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "bulletin"
 
 
 def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:

@@ -94,7 +94,7 @@ def footer_lines(footer: tuple[Text, ...], theme: Theme) -> list[FooterLine] | N
     cannot fit (`fit_problems` says which)."""
     style = theme.style("footer")
     reserve = folio_reserve(theme)
-    width = theme.page.text_width - reserve  # footer_measure
+    width = footer_measure(theme)
     symmetric = theme.page.text_width - 2 * reserve
     out: list[FooterLine] = []
     for text in footer:

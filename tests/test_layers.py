@@ -19,9 +19,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "layout"
 # layout.fonts.registry). `layout` itself (the package's __init__, __version__) sits below everything and covers
 # no other module: a new module must be placed here.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("package", ("layout", "layout.cachedir", "layout.dataclass_code")),
+    ("package", ("layout", "layout.fileio", "layout.dataclass_code")),
     ("composer", ("layout.text",)),  # pure line composition: widths come from the caller
-    ("core", ("layout.errors", "layout.units", "layout.fileio", "layout.caches", "layout.model", "layout.inline",
+    ("core", ("layout.errors", "layout.units", "layout.caches", "layout.model", "layout.inline",
               "layout.yamlsrc", "layout.yamlwrite", "layout.themeref", "layout.images", "layout.wordcache",
               "layout.punctuation")),
     ("fonts", ("layout.fonts", "layout.systemfonts")),
